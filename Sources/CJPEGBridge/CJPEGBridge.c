@@ -1,0 +1,150 @@
+#include "CJPEGBridge.h"
+
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if !__has_include(<jpeglib.h>)
+#error "libjpeg headers (jpeglib.h) not found. Install them with: sudo apt-get install libjpeg-dev   (or run Scripts/setup)"
+#endif
+#include <jpeglib.h>
+
+typedef struct {
+    struct jpeg_error_mgr base;
+    jmp_buf escape;
+    char *message;
+    size_t message_capacity;
+} error_manager;
+
+static void on_error_exit(j_common_ptr cinfo) {
+    error_manager *manager = (error_manager *)cinfo->err;
+    if (manager->message && manager->message_capacity > 0) {
+        (*cinfo->err->format_message)(cinfo, manager->message);
+    }
+    longjmp(manager->escape, 1);
+}
+
+// libjpeg only warns on corrupt data (a truncated scan is filled with grey); a training set
+// must not silently contain such images, so every warning becomes an error.
+static void on_emit_message(j_common_ptr cinfo, int msg_level) {
+    if (msg_level < 0) on_error_exit(cinfo);
+}
+
+static void install(error_manager *manager, char *message, size_t capacity) {
+    jpeg_std_error(&manager->base);
+    manager->base.error_exit = on_error_exit;
+    manager->base.emit_message = on_emit_message;
+    manager->message = message;
+    manager->message_capacity = capacity;
+    if (message && capacity > 0) message[0] = 0;
+}
+
+int bstrain_jpeg_read_info(const uint8_t *data, size_t size, bstrain_jpeg_info *info,
+                           char *message, size_t message_capacity) {
+    struct jpeg_decompress_struct cinfo;
+    error_manager manager;
+    install(&manager, message, message_capacity);
+    cinfo.err = &manager.base;
+    if (setjmp(manager.escape)) {
+        jpeg_destroy_decompress(&cinfo);
+        return 1;
+    }
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, data, (unsigned long)size);
+    jpeg_read_header(&cinfo, TRUE);
+    info->width = (int)cinfo.image_width;
+    info->height = (int)cinfo.image_height;
+    info->components = cinfo.num_components;
+    info->progressive = cinfo.progressive_mode ? 1 : 0;
+    jpeg_destroy_decompress(&cinfo);
+    return 0;
+}
+
+int bstrain_jpeg_decode(const uint8_t *data, size_t size, int min_width, int min_height,
+                        int out_components, uint8_t **pixels, int *width, int *height,
+                        char *message, size_t message_capacity) {
+    struct jpeg_decompress_struct cinfo;
+    error_manager manager;
+    uint8_t *volatile buffer = NULL;
+    install(&manager, message, message_capacity);
+    cinfo.err = &manager.base;
+    *pixels = NULL;
+    if (setjmp(manager.escape)) {
+        jpeg_destroy_decompress(&cinfo);
+        free(buffer);
+        return 1;
+    }
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, data, (unsigned long)size);
+    jpeg_read_header(&cinfo, TRUE);
+
+    cinfo.out_color_space = out_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    // Smallest DCT scale (1/8, 2/8, ... 8/8) whose output is not below the target size.
+    cinfo.scale_num = 8;
+    cinfo.scale_denom = 8;
+    for (int numerator = 1; numerator <= 8; numerator++) {
+        long scaled_width = ((long)cinfo.image_width * numerator + 7) / 8;
+        long scaled_height = ((long)cinfo.image_height * numerator + 7) / 8;
+        if (scaled_width >= min_width && scaled_height >= min_height) {
+            cinfo.scale_num = (unsigned int)numerator;
+            break;
+        }
+    }
+    cinfo.dct_method = JDCT_ISLOW;
+    jpeg_start_decompress(&cinfo);
+
+    size_t stride = (size_t)cinfo.output_width * (size_t)cinfo.output_components;
+    buffer = malloc(stride * cinfo.output_height);
+    if (!buffer) {
+        snprintf(message, message_capacity, "out of memory decoding a %ux%u image",
+                 cinfo.output_width, cinfo.output_height);
+        jpeg_destroy_decompress(&cinfo);
+        return 2;
+    }
+    while (cinfo.output_scanline < cinfo.output_height) {
+        JSAMPROW row = buffer + stride * cinfo.output_scanline;
+        jpeg_read_scanlines(&cinfo, &row, 1);
+    }
+    jpeg_finish_decompress(&cinfo);
+    *width = (int)cinfo.output_width;
+    *height = (int)cinfo.output_height;
+    *pixels = buffer;
+    jpeg_destroy_decompress(&cinfo);
+    return 0;
+}
+
+int bstrain_jpeg_encode(const uint8_t *pixels, int width, int height, int components,
+                        int quality, uint8_t **output, size_t *output_size,
+                        char *message, size_t message_capacity) {
+    struct jpeg_compress_struct cinfo;
+    error_manager manager;
+    unsigned char *volatile buffer = NULL;
+    unsigned long buffer_size = 0;
+    install(&manager, message, message_capacity);
+    cinfo.err = &manager.base;
+    if (setjmp(manager.escape)) {
+        jpeg_destroy_compress(&cinfo);
+        free(buffer);
+        return 1;
+    }
+    jpeg_create_compress(&cinfo);
+    jpeg_mem_dest(&cinfo, (unsigned char **)&buffer, &buffer_size);
+    cinfo.image_width = (JDIMENSION)width;
+    cinfo.image_height = (JDIMENSION)height;
+    cinfo.input_components = components;
+    cinfo.in_color_space = components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_set_defaults(&cinfo);
+    jpeg_set_quality(&cinfo, quality, TRUE);
+    jpeg_start_compress(&cinfo, TRUE);
+    size_t stride = (size_t)width * (size_t)components;
+    while (cinfo.next_scanline < cinfo.image_height) {
+        JSAMPROW row = (JSAMPROW)(pixels + stride * cinfo.next_scanline);
+        jpeg_write_scanlines(&cinfo, &row, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    jpeg_destroy_compress(&cinfo);
+    *output = buffer;
+    *output_size = buffer_size;
+    return 0;
+}

@@ -1,0 +1,103 @@
+/// Index of a node in a graph. Node 0 is the input image.
+public struct NodeID: Hashable, Sendable {
+    public let index: Int
+}
+
+public struct GraphNode {
+    public let operation: (any Operation)?   // nil for the input node
+    public let inputs: [NodeID]
+    public let shape: TensorShape
+    /// Scope of the node's parameters, e.g. "features.3.block.1.0".
+    public let name: String
+}
+
+/// A network wired once for a given input shape: nodes in execution order, the embedding and
+/// logits outputs, and the table of named parameters in the flat arenas.
+public struct Graph {
+    public let nodes: [GraphNode]
+    public let embedding: NodeID
+    public let logits: NodeID
+    public let parameters: [ParameterEntry]
+    /// Floats in the trainable arena (parameters and gradients have the same size).
+    public let trainableCount: Int
+    /// Floats in the state arena (running statistics).
+    public let stateCount: Int
+    /// Offsets of each node's trainable parameters and state.
+    let parameterOffsets: [Int]
+    let stateOffsets: [Int]
+
+    public var input: NodeID { NodeID(index: 0) }
+    public var inputShape: TensorShape { nodes[0].shape }
+    public var embeddingWidth: Int { nodes[embedding.index].shape.elementCount }
+    public var classCount: Int { nodes[logits.index].shape.elementCount }
+
+    public func shape(of node: NodeID) -> TensorShape { nodes[node.index].shape }
+
+    /// Forward multiply-accumulates for `batch` samples.
+    public func multiplyAccumulates(batch: Int = 1) -> Int {
+        nodes.reduce(0) { $0 + ($1.operation?.multiplyAccumulates(batch: batch) ?? 0) }
+    }
+}
+
+/// Wires operations into a `Graph`. Network builders read like the reference's layer table:
+///
+///     builder.scope("features.0") {
+///         x = builder.convolution(x, outputChannels: 16, kernelSize: 3, stride: 2, name: "0")
+///         x = builder.batchNorm(x, name: "1")
+///         x = builder.hardSwish(x)
+///     }
+public final class GraphBuilder {
+    private var nodes: [GraphNode]
+    private var scopes: [String] = []
+
+    public init(inputShape: TensorShape) {
+        nodes = [GraphNode(operation: nil, inputs: [], shape: inputShape, name: "input")]
+    }
+
+    public var input: NodeID { NodeID(index: 0) }
+
+    public func shape(of node: NodeID) -> TensorShape { nodes[node.index].shape }
+
+    /// Runs `body` with `name` appended to the parameter-name scope.
+    public func scope<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+        scopes.append(name)
+        defer { scopes.removeLast() }
+        return try body()
+    }
+
+    /// Adds `operation`, fed by `inputs`; its parameters are named "<scope>.<name>.<spec>".
+    @discardableResult
+    public func add(_ operation: any Operation, inputs: [NodeID], name: String? = nil) -> NodeID {
+        precondition(
+            operation.inputShapes == inputs.map { shape(of: $0) },
+            "operation built for \(operation.inputShapes) wired to \(inputs.map { shape(of: $0) })")
+        let path = (scopes + (name.map { [$0] } ?? [])).joined(separator: ".")
+        nodes.append(GraphNode(operation: operation, inputs: inputs, shape: operation.outputShape, name: path))
+        return NodeID(index: nodes.count - 1)
+    }
+
+    /// Finishes the graph. Parameter names must be unique.
+    public func build(embedding: NodeID, logits: NodeID) -> Graph {
+        var entries: [ParameterEntry] = []
+        var parameterOffsets: [Int] = []
+        var stateOffsets: [Int] = []
+        var trainable = 0
+        var state = 0
+        for node in nodes {
+            parameterOffsets.append(trainable)
+            stateOffsets.append(state)
+            for spec in node.operation?.parameterSpecs ?? [] {
+                let name = node.name.isEmpty ? spec.name : "\(node.name).\(spec.name)"
+                let offset = spec.trainable ? trainable : state
+                entries.append(ParameterEntry(name: name, shape: spec.shape, trainable: spec.trainable, offset: offset))
+                if spec.trainable { trainable += spec.elementCount } else { state += spec.elementCount }
+            }
+        }
+        let names = entries.map(\.name)
+        precondition(Set(names).count == names.count, "duplicate parameter names in graph")
+        return Graph(
+            nodes: nodes, embedding: embedding, logits: logits, parameters: entries,
+            trainableCount: trainable, stateCount: state,
+            parameterOffsets: parameterOffsets, stateOffsets: stateOffsets)
+    }
+}

@@ -1,0 +1,85 @@
+/// One method per operation, so network builders read like their reference layer tables.
+/// `name` is the last part of the parameters' names ("0" in "features.0.0.weight").
+extension GraphBuilder {
+    /// A convolution; groups equal to input and output channels selects the depthwise kernel.
+    public func convolution(
+        _ x: NodeID, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int? = nil,
+        groups: Int = 1, bias: Bool = false, weightInitializer: Initializer? = nil,
+        biasInitializer: Initializer = .zeros, name: String? = nil
+    ) -> NodeID {
+        let inputShape = shape(of: x)
+        let padding = padding ?? (kernelSize - 1) / 2
+        if groups > 1 && groups == inputShape.channels && groups == outputChannels {
+            return add(DepthwiseConvolution(
+                inputShape: inputShape, kernelSize: kernelSize, stride: stride, padding: padding,
+                bias: bias, weightInitializer: weightInitializer, biasInitializer: biasInitializer),
+                inputs: [x], name: name)
+        }
+        return add(Convolution(
+            inputShape: inputShape, outputChannels: outputChannels, kernelSize: kernelSize,
+            stride: stride, padding: padding, groups: groups, bias: bias,
+            weightInitializer: weightInitializer, biasInitializer: biasInitializer),
+            inputs: [x], name: name)
+    }
+
+    public func batchNorm(_ x: NodeID, epsilon: Float = 1e-5, momentum: Float = 0.1, name: String? = nil) -> NodeID {
+        add(BatchNorm(inputShape: shape(of: x), epsilon: epsilon, momentum: momentum), inputs: [x], name: name)
+    }
+
+    public func activation(_ x: NodeID, _ function: ActivationFunction) -> NodeID {
+        add(Activation(inputShape: shape(of: x), function: function), inputs: [x])
+    }
+
+    public func relu(_ x: NodeID) -> NodeID { activation(x, .relu) }
+    public func relu6(_ x: NodeID) -> NodeID { activation(x, .relu6) }
+    public func hardSwish(_ x: NodeID) -> NodeID { activation(x, .hardSwish) }
+    public func hardSigmoid(_ x: NodeID) -> NodeID { activation(x, .hardSigmoid) }
+    public func silu(_ x: NodeID) -> NodeID { activation(x, .silu) }
+    public func sigmoid(_ x: NodeID) -> NodeID { activation(x, .sigmoid) }
+
+    public func maxPool(_ x: NodeID, kernelSize: Int, stride: Int, padding: Int = 0) -> NodeID {
+        add(MaxPool(inputShape: shape(of: x), kernelSize: kernelSize, stride: stride, padding: padding), inputs: [x])
+    }
+
+    public func averagePool(_ x: NodeID, kernelSize: Int, stride: Int, padding: Int = 0) -> NodeID {
+        add(AveragePool(inputShape: shape(of: x), kernelSize: kernelSize, stride: stride, padding: padding), inputs: [x])
+    }
+
+    public func globalAveragePool(_ x: NodeID) -> NodeID {
+        add(GlobalAveragePool(inputShape: shape(of: x)), inputs: [x])
+    }
+
+    public func linear(
+        _ x: NodeID, outputFeatures: Int, bias: Bool = true,
+        weightInitializer: Initializer? = nil, biasInitializer: Initializer? = nil, name: String? = nil
+    ) -> NodeID {
+        add(Linear(inputShape: shape(of: x), outputFeatures: outputFeatures, bias: bias,
+                   weightInitializer: weightInitializer, biasInitializer: biasInitializer),
+            inputs: [x], name: name)
+    }
+
+    public func dropout(_ x: NodeID, probability: Float) -> NodeID {
+        probability == 0 ? x : add(Dropout(inputShape: shape(of: x), probability: probability), inputs: [x])
+    }
+
+    public func concatenate(_ xs: [NodeID]) -> NodeID {
+        add(Concatenate(inputShapes: xs.map { shape(of: $0) }), inputs: xs)
+    }
+
+    public func channelSlice(_ x: NodeID, _ range: Range<Int>) -> NodeID {
+        add(ChannelSlice(inputShape: shape(of: x), range: range), inputs: [x])
+    }
+
+    public func channelShuffle(_ x: NodeID, groups: Int) -> NodeID {
+        add(ChannelShuffle(inputShape: shape(of: x), groups: groups), inputs: [x])
+    }
+
+    public func add(_ a: NodeID, _ b: NodeID) -> NodeID {
+        add(Add(shape: shape(of: a)), inputs: [a, b])
+    }
+
+    /// x scaled per channel by `scale` (1, 1, C): the end of a squeeze-and-excitation block.
+    public func channelScale(_ x: NodeID, by scale: NodeID) -> NodeID {
+        add(ChannelScale(inputShape: shape(of: x)), inputs: [x, scale])
+    }
+}

@@ -1,0 +1,91 @@
+/// Which family an operation belongs to, for FLOP accounting and the benchmark's breakdown.
+public enum OperationKind: String, Sendable, CaseIterable {
+    case convolution1x1 = "convolution 1x1"
+    case convolutionKxK = "convolution kxk"
+    case depthwiseConvolution = "depthwise"
+    case batchNorm = "batch norm"
+    case activation = "activation"
+    case pooling = "pooling"
+    case linear = "linear"
+    case elementwise = "elementwise"
+    case dataMovement = "concat/split/shuffle"
+    case dropout = "dropout"
+}
+
+/// What changes from one call to the next: everything else about an operation is fixed when
+/// the graph is built.
+public struct RunContext: Sendable {
+    /// Samples in this call; at most the executor's batch capacity.
+    public var batch: Int
+    /// Training mode: batch statistics in BN, dropout active.
+    public var training: Bool
+    /// Threads the direct loops may use.
+    public var threads: Int
+    /// Random draws that belong to a sample (dropout masks) are keyed by
+    /// (seed, step, firstGlobalSample + local index), never by rank, so splitting a batch
+    /// across ranks cannot change them.
+    public var seed: UInt64
+    public var step: UInt64
+    public var firstGlobalSample: Int
+
+    public init(
+        batch: Int, training: Bool, threads: Int = 1,
+        seed: UInt64 = 0, step: UInt64 = 0, firstGlobalSample: Int = 0
+    ) {
+        self.batch = batch
+        self.training = training
+        self.threads = threads
+        self.seed = seed
+        self.step = step
+        self.firstGlobalSample = firstGlobalSample
+    }
+}
+
+/// The memory an operation reads and writes in one call. The executor plans every buffer once,
+/// for the batch capacity, so a training step allocates nothing.
+public struct OperationIO {
+    /// Input activations, (batch, H, W, C) each, in the order the operation was wired.
+    public var inputs: [UnsafeMutablePointer<Float>]
+    /// Gradients of the inputs; `nil` where none is needed (the image). Backward *adds* into
+    /// them (llm.c style), so a tensor consumed twice needs no special case.
+    public var inputGradients: [UnsafeMutablePointer<Float>?]
+    public var output: UnsafeMutablePointer<Float>
+    /// Gradient of the loss with respect to `output`, complete when backward is called.
+    public var outputGradient: UnsafeMutablePointer<Float>
+    /// This operation's trainable parameters, contiguous in `parameterSpecs` order.
+    public var parameters: UnsafeMutablePointer<Float>
+    /// Gradients of `parameters`, same layout; backward adds into them.
+    public var parameterGradients: UnsafeMutablePointer<Float>
+    /// Non-trainable state (running statistics), contiguous in `parameterSpecs` order.
+    public var state: UnsafeMutablePointer<Float>
+    /// Memory kept from forward to backward (`savedCount` floats).
+    public var saved: UnsafeMutablePointer<Float>
+    /// Scratch shared by all operations (`workspaceCount` floats); not kept between calls.
+    public var workspace: UnsafeMutablePointer<Float>
+}
+
+/// One node of a static graph: shapes are fixed at construction, buffers are supplied by
+/// the executor.
+public protocol Operation: AnyObject {
+    var kind: OperationKind { get }
+    var inputShapes: [TensorShape] { get }
+    var outputShape: TensorShape { get }
+    /// Trainable parameters first-to-last in memory order, then state, each contiguous.
+    var parameterSpecs: [ParameterSpec] { get }
+    /// Multiply-accumulates of one forward pass over `batch` samples.
+    func multiplyAccumulates(batch: Int) -> Int
+    /// Floats this operation keeps from forward to backward, for `batch` samples.
+    func savedCount(batch: Int) -> Int
+    /// Scratch floats needed during forward or backward, for `batch` samples.
+    func workspaceCount(batch: Int) -> Int
+    func forward(_ io: OperationIO, _ context: RunContext)
+    /// Adds the gradients of the inputs and parameters, given `io.outputGradient`.
+    func backward(_ io: OperationIO, _ context: RunContext)
+}
+
+extension Operation {
+    public var parameterSpecs: [ParameterSpec] { [] }
+    public func multiplyAccumulates(batch: Int) -> Int { 0 }
+    public func savedCount(batch: Int) -> Int { 0 }
+    public func workspaceCount(batch: Int) -> Int { 0 }
+}

@@ -1,0 +1,5 @@
+import Engine
+import Networks
+import Losses
+import Data
+import Distributed

@@ -1,0 +1,42 @@
+import Engine
+import Testing
+
+@Suite struct GraphTests {
+    @Test func parameterNamesFollowScopesAndOffsetsArePacked() {
+        let builder = GraphBuilder(inputShape: TensorShape(height: 8, width: 8, channels: 3))
+        var x = builder.input
+        builder.scope("features") {
+            builder.scope("0") {
+                x = builder.convolution(x, outputChannels: 4, kernelSize: 3, stride: 2, name: "0")
+                x = builder.batchNorm(x, name: "1")
+            }
+        }
+        let pooled = builder.globalAveragePool(x)
+        let logits = builder.scope("classifier") { builder.linear(pooled, outputFeatures: 2, name: "0") }
+        let graph = builder.build(embedding: pooled, logits: logits)
+
+        #expect(graph.parameters.map(\.name) == [
+            "features.0.0.weight", "features.0.1.weight", "features.0.1.bias",
+            "features.0.1.running_mean", "features.0.1.running_var",
+            "classifier.0.weight", "classifier.0.bias",
+        ])
+        #expect(graph.trainableCount == 4 * 3 * 3 * 3 + 4 + 4 + 2 * 4 + 2)
+        #expect(graph.stateCount == 8)
+        #expect(graph.embeddingWidth == 4)
+        #expect(graph.shape(of: x) == TensorShape(height: 4, width: 4, channels: 4))
+    }
+
+    @Test func initializationIsDeterministicPerSeed() {
+        func parameters(seed: UInt64) -> [Float] {
+            let builder = GraphBuilder(inputShape: TensorShape(height: 4, width: 4, channels: 1))
+            let x = builder.convolution(builder.input, outputChannels: 3, kernelSize: 3, name: "conv")
+            let pooled = builder.globalAveragePool(x)
+            let graph = builder.build(embedding: pooled, logits: builder.linear(pooled, outputFeatures: 2, name: "fc"))
+            let executor = Executor(graph: graph, batchCapacity: 1)
+            executor.initializeParameters(seed: seed)
+            return Array(executor.parameters)
+        }
+        #expect(parameters(seed: 1) == parameters(seed: 1))
+        #expect(parameters(seed: 1) != parameters(seed: 2))
+    }
+}
