@@ -80,10 +80,11 @@ int bstrain_jpeg_decode(const uint8_t *data, size_t size, int min_width, int min
     jpeg_read_header(&cinfo, TRUE);
 
     cinfo.out_color_space = out_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
-    // Smallest DCT scale (1/8, 2/8, ... 8/8) whose output is not below the target size.
+    // Smallest DCT scale (1/8, 2/8, ... 8/8) whose output is not below the target size;
+    // no target (both 0) means full size.
     cinfo.scale_num = 8;
     cinfo.scale_denom = 8;
-    for (int numerator = 1; numerator <= 8; numerator++) {
+    for (int numerator = 1; numerator <= 8 && (min_width > 0 || min_height > 0); numerator++) {
         long scaled_width = ((long)cinfo.image_width * numerator + 7) / 8;
         long scaled_height = ((long)cinfo.image_height * numerator + 7) / 8;
         if (scaled_width >= min_width && scaled_height >= min_height) {

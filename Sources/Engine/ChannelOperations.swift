@@ -17,11 +17,32 @@ public final class Concatenate: Operation {
     public var kind: OperationKind { .dataMovement }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("Concatenate.forward: not implemented yet")
+        let rows = context.batch * outputShape.height * outputShape.width
+        let channels = outputShape.channels
+        var offset = 0
+        // Indices rather than zip: see Add.backward.
+        for input in 0..<inputShapes.count {
+            let width = inputShapes[input].channels
+            for row in 0..<rows {
+                (io.output + row * channels + offset).update(from: io.inputs[input] + row * width, count: width)
+            }
+            offset += width
+        }
     }
 
     public func backward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("Concatenate.backward: not implemented yet")
+        let rows = context.batch * outputShape.height * outputShape.width
+        let channels = outputShape.channels
+        var offset = 0
+        for input in 0..<inputShapes.count {
+            let width = inputShapes[input].channels
+            defer { offset += width }
+            guard let dx = io.inputGradients[input] else { continue }
+            for row in 0..<rows {
+                let source = io.outputGradient + row * channels + offset, target = dx + row * width
+                for c in 0..<width { target[c] += source[c] }
+            }
+        }
     }
 }
 
@@ -41,11 +62,21 @@ public final class ChannelSlice: Operation {
     public var kind: OperationKind { .dataMovement }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("ChannelSlice.forward: not implemented yet")
+        let rows = context.batch * outputShape.height * outputShape.width
+        let inputChannels = inputShapes[0].channels, width = range.count
+        for row in 0..<rows {
+            (io.output + row * width).update(from: io.inputs[0] + row * inputChannels + range.lowerBound, count: width)
+        }
     }
 
     public func backward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("ChannelSlice.backward: not implemented yet")
+        guard let dx = io.inputGradients[0] else { return }
+        let rows = context.batch * outputShape.height * outputShape.width
+        let inputChannels = inputShapes[0].channels, width = range.count
+        for row in 0..<rows {
+            let source = io.outputGradient + row * width, target = dx + row * inputChannels + range.lowerBound
+            for c in 0..<width { target[c] += source[c] }
+        }
     }
 }
 
@@ -66,10 +97,25 @@ public final class ChannelShuffle: Operation {
     public var kind: OperationKind { .dataMovement }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("ChannelShuffle.forward: not implemented yet")
+        let rows = context.batch * outputShape.height * outputShape.width
+        let channels = outputShape.channels, perGroup = channels / groups
+        for row in 0..<rows {
+            let input = io.inputs[0] + row * channels, output = io.output + row * channels
+            for group in 0..<groups {
+                for j in 0..<perGroup { output[j * groups + group] = input[group * perGroup + j] }
+            }
+        }
     }
 
     public func backward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("ChannelShuffle.backward: not implemented yet")
+        guard let dx = io.inputGradients[0] else { return }
+        let rows = context.batch * outputShape.height * outputShape.width
+        let channels = outputShape.channels, perGroup = channels / groups
+        for row in 0..<rows {
+            let gradient = io.outputGradient + row * channels, result = dx + row * channels
+            for group in 0..<groups {
+                for j in 0..<perGroup { result[group * perGroup + j] += gradient[j * groups + group] }
+            }
+        }
     }
 }

@@ -18,10 +18,37 @@ public final class Dropout: Operation {
     public func savedCount(batch: Int) -> Int { batch * outputShape.elementCount }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("Dropout.forward: not implemented yet")
+        let count = outputShape.elementCount
+        let x = io.inputs[0], y = io.output    // (batch, H, W, C) each
+        guard context.training else {
+            y.update(from: x, count: context.batch * count)
+            return
+        }
+        let mask = io.saved                    // (batch, H, W, C): 0 or 1/(1-p)
+        let probability = probability, keptScale = 1 / (1 - probability)
+        parallelFor(context.batch, threads: context.threads, minimumChunk: max(1, streamingGrain / count)) { samples in
+            for sample in samples {
+                var generator = SplitMix64(seed: SplitMix64.key(
+                    context.seed, context.step, UInt64(context.firstGlobalSample + sample)))
+                let offset = sample * count
+                for i in offset..<offset + count {
+                    mask[i] = generator.nextUniform() < probability ? 0 : keptScale
+                    y[i] = x[i] * mask[i]
+                }
+            }
+        }
     }
 
     public func backward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("Dropout.backward: not implemented yet")
+        guard let dx = io.inputGradients[0] else { return }
+        let dy = io.outputGradient, mask = io.saved
+        let training = context.training
+        parallelFor(context.batch * outputShape.elementCount, threads: context.threads, minimumChunk: streamingGrain) { range in
+            if training {
+                for i in range { dx[i] += dy[i] * mask[i] }
+            } else {
+                for i in range { dx[i] += dy[i] }
+            }
+        }
     }
 }

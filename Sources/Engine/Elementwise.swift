@@ -11,11 +11,23 @@ public final class Add: Operation {
     public var kind: OperationKind { .elementwise }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("Add.forward: not implemented yet")
+        let a = io.inputs[0], b = io.inputs[1], y = io.output   // (batch, H, W, C) each
+        parallelFor(context.batch * outputShape.elementCount, threads: context.threads, minimumChunk: streamingGrain) { range in
+            for i in range { y[i] = a[i] + b[i] }
+        }
     }
 
     public func backward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("Add.backward: not implemented yet")
+        let dy = io.outputGradient, total = context.batch * outputShape.elementCount
+        // Both gradients may be the same buffer (x + x); adding twice is then still right.
+        // Indices, not `for dx in io.inputGradients`: an unspecialised array iterator
+        // allocates in debug builds, and the training step must not.
+        for input in 0..<2 {
+            guard let dx = io.inputGradients[input] else { continue }
+            parallelFor(total, threads: context.threads, minimumChunk: streamingGrain) { range in
+                for i in range { dx[i] += dy[i] }
+            }
+        }
     }
 }
 
@@ -35,10 +47,41 @@ public final class ChannelScale: Operation {
     public func multiplyAccumulates(batch: Int) -> Int { batch * outputShape.elementCount }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("ChannelScale.forward: not implemented yet")
+        let x = io.inputs[0], s = io.inputs[1], y = io.output   // x, y (batch, H, W, C); s (batch, C)
+        let channels = outputShape.channels, positions = outputShape.height * outputShape.width
+        parallelFor(context.batch * positions, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { rows in
+            for row in rows {
+                let scale = s + row / positions * channels
+                let input = x + row * channels, output = y + row * channels
+                for c in 0..<channels { output[c] = input[c] * scale[c] }
+            }
+        }
     }
 
+    /// dx = dy·s; ds[n, c] = Σ over H, W of dy·x (the gradient that flows into the SE gate).
     public func backward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("ChannelScale.backward: not implemented yet")
+        let x = io.inputs[0], s = io.inputs[1], dy = io.outputGradient
+        let channels = outputShape.channels, positions = outputShape.height * outputShape.width
+        if let dx = io.inputGradients[0] {
+            parallelFor(context.batch * positions, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { rows in
+                for row in rows {
+                    let scale = s + row / positions * channels
+                    let gradient = dy + row * channels, result = dx + row * channels
+                    for c in 0..<channels { result[c] += gradient[c] * scale[c] }
+                }
+            }
+        }
+        if let ds = io.inputGradients[1] {
+            // One sample per task: each writes only its own row of ds.
+            parallelFor(context.batch, threads: context.threads, minimumChunk: max(1, streamingGrain / outputShape.elementCount)) { samples in
+                for sample in samples {
+                    let result = ds + sample * channels
+                    for position in 0..<positions {
+                        let row = (sample * positions + position) * channels
+                        for c in 0..<channels { result[c] += dy[row + c] * x[row + c] }
+                    }
+                }
+            }
+        }
     }
 }

@@ -16,6 +16,7 @@ public final class Executor {
 
     private var activations: [UnsafeMutablePointer<Float>] = []   // (capacity, H, W, C) per node
     private var gradients: [UnsafeMutablePointer<Float>] = []     // same shapes
+    private var gradientCounts: [Int] = []
     private var saved: [UnsafeMutablePointer<Float>] = []
     private let workspace: UnsafeMutablePointer<Float>
     private var ios: [OperationIO] = []
@@ -41,6 +42,7 @@ public final class Executor {
             allocations += [activation, gradient, keep]
             activations.append(activation.baseAddress!)
             gradients.append(gradient.baseAddress!)
+            gradientCounts.append(node.shape.elementCount * batchCapacity)
             saved.append(keep.baseAddress!)
             workspaceCount = max(workspaceCount, node.operation?.workspaceCount(batch: batchCapacity) ?? 0)
         }
@@ -103,8 +105,8 @@ public final class Executor {
 
     /// Zeroes all activation and parameter gradients. Call before the loss writes its gradients.
     public func zeroGradients() {
-        for (index, node) in graph.nodes.enumerated() where index > 0 {
-            gradients[index].update(repeating: 0, count: node.shape.elementCount * batchCapacity)
+        for index in 1..<gradients.count {
+            gradients[index].update(repeating: 0, count: gradientCounts[index])
         }
         parameterGradients.update(repeating: 0)
     }

@@ -31,10 +31,37 @@ public final class Linear: Operation {
     }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("Linear.forward: not implemented yet")
+        let inputFeatures = inputShapes[0].elementCount
+        let outputFeatures = outputShape.channels
+        if hasBias {
+            fillRows(io.output, rows: context.batch, columns: outputFeatures,
+                     with: io.parameters + outputFeatures * inputFeatures)
+        }
+        // (batch x out) = (batch x in) · (out x in)ᵀ
+        BLAS.sgemm(
+            transposeB: true, m: context.batch, n: outputFeatures, k: inputFeatures,
+            a: io.inputs[0], lda: inputFeatures, b: io.parameters, ldb: inputFeatures,
+            beta: hasBias ? 1 : 0, c: io.output, ldc: outputFeatures)
     }
 
     public func backward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("Linear.backward: not implemented yet")
+        let inputFeatures = inputShapes[0].elementCount
+        let outputFeatures = outputShape.channels
+        // weight gradient (out x in) += (batch x out)ᵀ · (batch x in)
+        BLAS.sgemm(
+            transposeA: true, m: outputFeatures, n: inputFeatures, k: context.batch,
+            a: io.outputGradient, lda: outputFeatures, b: io.inputs[0], ldb: inputFeatures,
+            beta: 1, c: io.parameterGradients, ldc: inputFeatures)
+        if hasBias {
+            addColumnSums(of: io.outputGradient, rows: context.batch, columns: outputFeatures,
+                          to: io.parameterGradients + outputFeatures * inputFeatures)
+        }
+        if let inputGradient = io.inputGradients[0] {
+            // input gradient (batch x in) += (batch x out) · (out x in)
+            BLAS.sgemm(
+                m: context.batch, n: inputFeatures, k: outputFeatures,
+                a: io.outputGradient, lda: outputFeatures, b: io.parameters, ldb: inputFeatures,
+                beta: 1, c: inputGradient, ldc: inputFeatures)
+        }
     }
 }

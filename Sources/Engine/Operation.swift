@@ -62,6 +62,26 @@ public struct OperationIO {
     public var saved: UnsafeMutablePointer<Float>
     /// Scratch shared by all operations (`workspaceCount` floats); not kept between calls.
     public var workspace: UnsafeMutablePointer<Float>
+
+    /// Public so that code outside the executor (tests, `bstrain bench --ops`) can run one
+    /// operation on buffers of its own.
+    public init(
+        inputs: [UnsafeMutablePointer<Float>], inputGradients: [UnsafeMutablePointer<Float>?],
+        output: UnsafeMutablePointer<Float>, outputGradient: UnsafeMutablePointer<Float>,
+        parameters: UnsafeMutablePointer<Float>, parameterGradients: UnsafeMutablePointer<Float>,
+        state: UnsafeMutablePointer<Float>, saved: UnsafeMutablePointer<Float>,
+        workspace: UnsafeMutablePointer<Float>
+    ) {
+        self.inputs = inputs
+        self.inputGradients = inputGradients
+        self.output = output
+        self.outputGradient = outputGradient
+        self.parameters = parameters
+        self.parameterGradients = parameterGradients
+        self.state = state
+        self.saved = saved
+        self.workspace = workspace
+    }
 }
 
 /// One node of a static graph: shapes are fixed at construction, buffers are supplied by

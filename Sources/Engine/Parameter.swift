@@ -7,6 +7,7 @@ public enum Initializer: Sendable, Equatable {
     /// U(-bound, bound).
     case uniform(bound: Float)
     /// Kaiming normal, mode fan-out, ReLU gain: N(0, 2 / fanOut) (torchvision's convolutions).
+    /// As in PyTorch, fanOut = out channels · kh · kw, not divided by groups.
     case kaimingNormalFanOut(fanOut: Int)
 
     public func fill(_ values: UnsafeMutableBufferPointer<Float>, using generator: inout SplitMix64) {

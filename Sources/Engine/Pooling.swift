@@ -7,6 +7,8 @@ public final class MaxPool: Operation {
     public let padding: Int
 
     public init(inputShape: TensorShape, kernelSize: Int, stride: Int, padding: Int = 0) {
+        // PyTorch's bound: with more padding a window could lie wholly on padding.
+        precondition(padding <= kernelSize / 2, "pooling padding \(padding) exceeds half the kernel \(kernelSize)")
         inputShapes = [inputShape]
         outputShape = TensorShape(
             height: convolutionOutputSize(inputShape.height, kernel: kernelSize, stride: stride, padding: padding),
@@ -19,12 +21,49 @@ public final class MaxPool: Operation {
 
     public var kind: OperationKind { .pooling }
 
+    /// The input pixel (y·W + x within its sample) that won, per output element.
+    public func savedCount(batch: Int) -> Int { batch * outputShape.elementCount }
+
     public func forward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("MaxPool.forward: not implemented yet")
+        let channels = outputShape.channels
+        let window = PlaneWindow(input: inputShapes[0], kernel: kernelSize, stride: stride, padding: padding)
+        let planePixels = inputShapes[0].height * inputShapes[0].width
+        let input = io.inputs[0]
+        forEachOutputRow(of: self, context) { sample, outputY in
+            for outputX in 0..<outputShape.width {
+                let offset = ((sample * outputShape.height + outputY) * outputShape.width + outputX) * channels
+                // Winning pixels are stored as floats: exact while H·W < 2^24. Starting from the
+                // first cell, a window of -inf or NaN still names a pixel of its own.
+                let first = Float(window.firstPixel(outputY: outputY, outputX: outputX))
+                func block<Lanes: ChannelLanes>(_: Lanes.Type, _ channel: Int) {
+                    var maximum = Lanes(repeating: -.infinity)
+                    var winner = Lanes(repeating: first)
+                    window.forEachCell(outputY: outputY, outputX: outputX) { _, pixel in
+                        maximum.keepMaximum(Lanes(loadingFrom: input + (sample * planePixels + pixel) * channels + channel),
+                                            index: Float(pixel), winner: &winner)
+                    }
+                    maximum.store(to: io.output + offset + channel)
+                    winner.store(to: io.saved + offset + channel)
+                }
+                forEachChannelBlock(channels, vector: { block(SIMD8<Float>.self, $0) }, scalar: { block(Float.self, $0) })
+            }
+        }
     }
 
     public func backward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("MaxPool.backward: not implemented yet")
+        guard let inputGradient = io.inputGradients[0] else { return }
+        let channels = outputShape.channels
+        let planePixels = inputShapes[0].height * inputShapes[0].width
+        let outputPixels = outputShape.height * outputShape.width
+        forEachSample(of: self, context) { sample in
+            for outputPixel in sample * outputPixels..<(sample + 1) * outputPixels {
+                let gradient = io.outputGradient + outputPixel * channels
+                let winner = io.saved + outputPixel * channels
+                for channel in 0..<channels {
+                    inputGradient[(sample * planePixels + Int(winner[channel])) * channels + channel] += gradient[channel]
+                }
+            }
+        }
     }
 }
 
@@ -38,6 +77,8 @@ public final class AveragePool: Operation {
     public let padding: Int
 
     public init(inputShape: TensorShape, kernelSize: Int, stride: Int, padding: Int = 0) {
+        // PyTorch's bound: with more padding a window could lie wholly on padding.
+        precondition(padding <= kernelSize / 2, "pooling padding \(padding) exceeds half the kernel \(kernelSize)")
         inputShapes = [inputShape]
         outputShape = TensorShape(
             height: convolutionOutputSize(inputShape.height, kernel: kernelSize, stride: stride, padding: padding),
@@ -51,15 +92,50 @@ public final class AveragePool: Operation {
     public var kind: OperationKind { .pooling }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("AveragePool.forward: not implemented yet")
+        let channels = outputShape.channels
+        let window = PlaneWindow(input: inputShapes[0], kernel: kernelSize, stride: stride, padding: padding)
+        let planePixels = inputShapes[0].height * inputShapes[0].width
+        let scale = 1 / Float(kernelSize * kernelSize)
+        let input = io.inputs[0]
+        forEachOutputRow(of: self, context) { sample, outputY in
+            for outputX in 0..<outputShape.width {
+                let result = io.output + ((sample * outputShape.height + outputY) * outputShape.width + outputX) * channels
+                func block<Lanes: ChannelLanes>(_: Lanes.Type, _ channel: Int) {
+                    var sum = Lanes(repeating: 0)
+                    window.forEachCell(outputY: outputY, outputX: outputX) { _, pixel in
+                        sum += Lanes(loadingFrom: input + (sample * planePixels + pixel) * channels + channel)
+                    }
+                    (sum * Lanes(repeating: scale)).store(to: result + channel)
+                }
+                forEachChannelBlock(channels, vector: { block(SIMD8<Float>.self, $0) }, scalar: { block(Float.self, $0) })
+            }
+        }
     }
 
     public func backward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("AveragePool.backward: not implemented yet")
+        guard let inputGradient = io.inputGradients[0] else { return }
+        let channels = outputShape.channels
+        let window = PlaneWindow(input: inputShapes[0], kernel: kernelSize, stride: stride, padding: padding)
+        let planePixels = inputShapes[0].height * inputShapes[0].width
+        let scale = 1 / Float(kernelSize * kernelSize)
+        forEachSample(of: self, context) { sample in
+            for outputY in 0..<outputShape.height {
+                for outputX in 0..<outputShape.width {
+                    let gradient = io.outputGradient
+                        + ((sample * outputShape.height + outputY) * outputShape.width + outputX) * channels
+                    func block<Lanes: ChannelLanes>(_: Lanes.Type, _ channel: Int) {
+                        let share = Lanes(loadingFrom: gradient + channel) * Lanes(repeating: scale)
+                        window.forEachCell(outputY: outputY, outputX: outputX) { _, pixel in
+                            Lanes.add(share, to: inputGradient + (sample * planePixels + pixel) * channels + channel)
+                        }
+                    }
+                    forEachChannelBlock(channels, vector: { block(SIMD8<Float>.self, $0) }, scalar: { block(Float.self, $0) })
+                }
+            }
+        }
     }
 }
 
-/// Mean over H and W per channel: (H, W, C) -> (1, 1, C). The networks' embedding.
 public final class GlobalAveragePool: Operation {
     public let inputShapes: [TensorShape]
     public let outputShape: TensorShape
@@ -72,10 +148,48 @@ public final class GlobalAveragePool: Operation {
     public var kind: OperationKind { .pooling }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("GlobalAveragePool.forward: not implemented yet")
+        let channels = outputShape.channels
+        let pixels = inputShapes[0].height * inputShapes[0].width
+        let scale = 1 / Float(pixels)
+        forEachSample(of: self, context) { sample in
+            let result = io.output + sample * channels
+            result.update(repeating: 0, count: channels)
+            addColumnSums(of: io.inputs[0] + sample * pixels * channels, rows: pixels, columns: channels, to: result)
+            for channel in 0..<channels { result[channel] *= scale }
+        }
     }
 
     public func backward(_ io: OperationIO, _ context: RunContext) {
-        fatalError("GlobalAveragePool.backward: not implemented yet")
+        guard let inputGradient = io.inputGradients[0] else { return }
+        let channels = outputShape.channels
+        let pixels = inputShapes[0].height * inputShapes[0].width
+        let scale = 1 / Float(pixels)
+        forEachSample(of: self, context) { sample in
+            let gradient = io.outputGradient + sample * channels
+            for pixel in sample * pixels..<(sample + 1) * pixels {
+                let target = inputGradient + pixel * channels
+                for channel in 0..<channels { target[channel] += scale * gradient[channel] }
+            }
+        }
+    }
+}
+
+/// Runs `body(sample, outputY)` for every output row of the batch, threads splitting the rows:
+/// forward passes write disjoint rows.
+private func forEachOutputRow(of operation: some Operation, _ context: RunContext, _ body: (Int, Int) -> Void) {
+    let height = operation.outputShape.height
+    let rowElements = operation.inputShapes[0].elementCount / max(1, operation.outputShape.height)
+    parallelFor(context.batch * height, threads: context.threads,
+                minimumChunk: max(1, streamingGrain / max(1, rowElements))) { rows in
+        for row in rows { body(row / height, row % height) }
+    }
+}
+
+/// Runs `body(sample)` for every sample, threads splitting the samples: backward passes
+/// scatter into overlapping windows, which stay within one sample.
+private func forEachSample(of operation: some Operation, _ context: RunContext, _ body: (Int) -> Void) {
+    parallelFor(context.batch, threads: context.threads,
+                minimumChunk: max(1, streamingGrain / max(1, operation.inputShapes[0].elementCount))) { samples in
+        for sample in samples { body(sample) }
     }
 }

@@ -20,13 +20,20 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     /// neighbouring keys give unrelated streams.
     @inlinable
     public static func key(_ parts: UInt64...) -> UInt64 {
-        var generator = SplitMix64(seed: 0x6A09_E667_F3BC_C909)
-        var mixed: UInt64 = 0
-        for part in parts {
-            generator.state ^= part &+ mixed
-            mixed = generator.next()
-        }
-        return mixed
+        var mixer = KeyMixer()
+        for part in parts { mixer.absorb(part) }
+        return mixer.value
+    }
+
+    /// `key(_:...)` of three parts without building an array (debug builds allocate one for a
+    /// variadic call), for use inside the training step.
+    @inlinable
+    public static func key(_ first: UInt64, _ second: UInt64, _ third: UInt64) -> UInt64 {
+        var mixer = KeyMixer()
+        mixer.absorb(first)
+        mixer.absorb(second)
+        mixer.absorb(third)
+        return mixer.value
     }
 
     /// Uniform in [0, 1).
@@ -44,3 +51,17 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 }
 
+/// Folds keys one at a time into a SplitMix64 stream; `SplitMix64.key` is built on it.
+@usableFromInline
+struct KeyMixer {
+    @usableFromInline var generator = SplitMix64(seed: 0x6A09_E667_F3BC_C909)
+    @usableFromInline var value: UInt64 = 0
+
+    @inlinable init() {}
+
+    @inlinable
+    mutating func absorb(_ part: UInt64) {
+        generator.state ^= part &+ value
+        value = generator.next()
+    }
+}

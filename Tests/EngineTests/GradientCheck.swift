@@ -36,32 +36,34 @@ final class OperationHarness {
 
     /// Runs `body` with an `OperationIO` pointing into this harness's arrays.
     func withIO<R>(_ body: (OperationIO) -> R) -> R {
-        func pinned(_ arrays: inout [[Float]], _ index: Int, _ collected: [UnsafeMutablePointer<Float>],
+        // Recursing through a buffer of the arrays, not `inout` on the outer array: each level
+        // pins one inner array while the next level pins another, which `inout` would forbid.
+        func pinned(_ arrays: UnsafeMutableBufferPointer<[Float]>, _ index: Int, _ collected: [UnsafeMutablePointer<Float>],
                     _ rest: ([UnsafeMutablePointer<Float>]) -> R) -> R {
             if index == arrays.count { return rest(collected) }
             return arrays[index].withUnsafeMutableBufferPointer { buffer in
-                pinned(&arrays, index + 1, collected + [buffer.baseAddress!], rest)
+                pinned(arrays, index + 1, collected + [buffer.baseAddress!], rest)
             }
         }
-        return pinned(&inputs, 0, []) { inputPointers in
-            pinned(&inputGradients, 0, []) { gradientPointers in
-                output.withUnsafeMutableBufferPointer { output in
-                outputGradient.withUnsafeMutableBufferPointer { outputGradient in
-                parameters.withUnsafeMutableBufferPointer { parameters in
-                parameterGradients.withUnsafeMutableBufferPointer { parameterGradients in
-                state.withUnsafeMutableBufferPointer { state in
-                saved.withUnsafeMutableBufferPointer { saved in
-                workspace.withUnsafeMutableBufferPointer { workspace in
-                    body(OperationIO(
-                        inputs: inputPointers, inputGradients: gradientPointers,
-                        output: output.baseAddress!, outputGradient: outputGradient.baseAddress!,
-                        parameters: parameters.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!,
-                        parameterGradients: parameterGradients.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!,
-                        state: state.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!,
-                        saved: saved.baseAddress!, workspace: workspace.baseAddress!))
-                }}}}}}}
-            }
-        }
+        return inputs.withUnsafeMutableBufferPointer { inputs in
+        inputGradients.withUnsafeMutableBufferPointer { inputGradients in
+        pinned(inputs, 0, []) { inputPointers in
+        pinned(inputGradients, 0, []) { gradientPointers in
+        output.withUnsafeMutableBufferPointer { output in
+        outputGradient.withUnsafeMutableBufferPointer { outputGradient in
+        parameters.withUnsafeMutableBufferPointer { parameters in
+        parameterGradients.withUnsafeMutableBufferPointer { parameterGradients in
+        state.withUnsafeMutableBufferPointer { state in
+        saved.withUnsafeMutableBufferPointer { saved in
+        workspace.withUnsafeMutableBufferPointer { workspace in
+            body(OperationIO(
+                inputs: inputPointers, inputGradients: gradientPointers,
+                output: output.baseAddress!, outputGradient: outputGradient.baseAddress!,
+                parameters: parameters.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!,
+                parameterGradients: parameterGradients.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!,
+                state: state.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!,
+                saved: saved.baseAddress!, workspace: workspace.baseAddress!))
+        }}}}}}}}}}}
     }
 
     func forward(_ context: RunContext) { withIO { operation.forward($0, context) } }

@@ -1,0 +1,184 @@
+import Foundation
+
+/// Updates the flat parameter arena from the flat gradient arena, in place.
+///
+/// Optimizers own their per-parameter state (moments, momentum buffers), allocated once at
+/// construction for a fixed parameter count, so `step` allocates nothing.
+public protocol Optimizer: AnyObject {
+    /// Set by the learning-rate schedule between steps.
+    var learningRate: Float { get set }
+    /// Steps taken so far (Adam's bias correction depends on it).
+    var stepCount: Int { get }
+    /// One update: parameters and gradients have the count the optimizer was built for.
+    func step(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>)
+    /// Everything needed to continue exactly where this optimizer is, for checkpoints.
+    var state: OptimizerState { get }
+    /// Continues from a checkpoint's state; throws if it belongs to another optimizer or model.
+    func restore(_ state: OptimizerState) throws
+}
+
+/// An optimizer's checkpointable state: the step count and named per-parameter tensors
+/// (PyTorch's names: "exp_avg", "exp_avg_sq", "momentum_buffer"), each as long as the
+/// parameter arena.
+public struct OptimizerState: Sendable, Equatable {
+    public var stepCount: Int
+    public var tensors: [String: [Float]]
+
+    public init(stepCount: Int, tensors: [String: [Float]]) {
+        self.stepCount = stepCount
+        self.tensors = tensors
+    }
+}
+
+public enum OptimizerStateError: Error, CustomStringConvertible {
+    case tensorNames(expected: [String], found: [String])
+    case tensorLength(name: String, expected: Int, found: Int)
+    case negativeStepCount(Int)
+
+    public var description: String {
+        switch self {
+        case .tensorNames(let expected, let found):
+            return "optimizer state holds tensors \(found) but this optimizer needs \(expected): "
+                + "the checkpoint was written by another optimizer; resume with the optimizer that wrote it"
+        case .tensorLength(let name, let expected, let found):
+            return "optimizer state tensor '\(name)' has \(found) values but the model has \(expected) "
+                + "parameters: the checkpoint belongs to another model or configuration"
+        case .negativeStepCount(let count):
+            return "optimizer state has a negative step count (\(count)): the checkpoint is corrupt"
+        }
+    }
+}
+
+/// Per-parameter buffers of one optimizer, zero at first, exported and restored by name.
+final class OptimizerBuffers {
+    let names: [String]
+    let count: Int
+    private let storage: UnsafeMutableBufferPointer<Float>
+
+    init(names: [String], count: Int) {
+        self.names = names
+        self.count = count
+        storage = .allocate(capacity: max(1, names.count * count))
+        storage.initialize(repeating: 0)
+    }
+
+    deinit { storage.deallocate() }
+
+    subscript(index: Int) -> UnsafeMutablePointer<Float> { storage.baseAddress! + index * count }
+
+    var tensors: [String: [Float]] {
+        Dictionary(uniqueKeysWithValues: names.enumerated().map { index, name in
+            (name, Array(UnsafeBufferPointer(start: self[index], count: count)))
+        })
+    }
+
+    func restore(_ state: OptimizerState) throws {
+        guard Set(state.tensors.keys) == Set(names) else {
+            throw OptimizerStateError.tensorNames(expected: names, found: state.tensors.keys.sorted())
+        }
+        guard state.stepCount >= 0 else { throw OptimizerStateError.negativeStepCount(state.stepCount) }
+        for name in names where state.tensors[name]!.count != count {
+            throw OptimizerStateError.tensorLength(name: name, expected: count, found: state.tensors[name]!.count)
+        }
+        for (index, name) in names.enumerated() { self[index].update(from: state.tensors[name]!, count: count) }
+    }
+}
+
+/// Adam (Kingma and Ba 2015) with bias correction, as torch.optim.Adam.
+///
+/// Weight decay is L2 (added to the gradient before the moments, torch.optim.Adam's
+/// `weight_decay`), not AdamW's decoupled decay, so it means the same as in `SGD`.
+public final class Adam: Optimizer {
+    public var learningRate: Float
+    public let beta1: Float
+    public let beta2: Float
+    public let epsilon: Float
+    public let weightDecay: Float
+    public private(set) var stepCount = 0
+    private let moments: OptimizerBuffers   // [0] first moment m, [1] second moment v
+
+    public init(
+        parameterCount: Int, learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+        epsilon: Float = 1e-8, weightDecay: Float = 0
+    ) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        moments = OptimizerBuffers(names: ["exp_avg", "exp_avg_sq"], count: parameterCount)
+    }
+
+    public func step(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>) {
+        precondition(parameters.count == moments.count && gradients.count == moments.count,
+                     "Adam built for \(moments.count) parameters, stepped with \(parameters.count)")
+        stepCount += 1
+        // θ -= lr/(1-β1^t) · m / (sqrt(v)/sqrt(1-β2^t) + ε), torch.optim.Adam's arrangement.
+        let step = Float(stepCount)
+        let stepSize = learningRate / (1 - pow(beta1, step))
+        let secondCorrection = (1 - pow(beta2, step)).squareRoot()
+        let m = moments[0], v = moments[1]
+        let (beta1, beta2, epsilon, weightDecay) = (beta1, beta2, epsilon, weightDecay)
+        for i in 0..<moments.count {
+            let gradient = gradients[i] + weightDecay * parameters[i]
+            m[i] = beta1 * m[i] + (1 - beta1) * gradient
+            v[i] = beta2 * v[i] + (1 - beta2) * gradient * gradient
+            parameters[i] -= stepSize * m[i] / (v[i].squareRoot() / secondCorrection + epsilon)
+        }
+    }
+
+    public var state: OptimizerState { OptimizerState(stepCount: stepCount, tensors: moments.tensors) }
+
+    public func restore(_ state: OptimizerState) throws {
+        try moments.restore(state)
+        stepCount = state.stepCount
+    }
+}
+
+/// Stochastic gradient descent with momentum, optionally Nesterov's, as torch.optim.SGD
+/// (no dampening): b = μ·b + g; θ -= lr·(g + μ·b) with Nesterov, θ -= lr·b without.
+/// Weight decay is L2: g = ∇ + λ·θ.
+public final class SGD: Optimizer {
+    public var learningRate: Float
+    public let momentum: Float
+    public let nesterov: Bool
+    public let weightDecay: Float
+    public private(set) var stepCount = 0
+    private let buffers: OptimizerBuffers   // [0] momentum buffer b
+
+    public init(
+        parameterCount: Int, learningRate: Float, momentum: Float = 0, nesterov: Bool = false,
+        weightDecay: Float = 0
+    ) {
+        precondition(!nesterov || momentum > 0, "Nesterov momentum needs a momentum above 0")
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.weightDecay = weightDecay
+        buffers = OptimizerBuffers(names: momentum > 0 ? ["momentum_buffer"] : [], count: parameterCount)
+    }
+
+    public func step(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>) {
+        precondition(parameters.count == buffers.count && gradients.count == buffers.count,
+                     "SGD built for \(buffers.count) parameters, stepped with \(parameters.count)")
+        stepCount += 1
+        let (learningRate, momentum, weightDecay) = (learningRate, momentum, weightDecay)
+        guard momentum > 0 else {
+            for i in 0..<buffers.count { parameters[i] -= learningRate * (gradients[i] + weightDecay * parameters[i]) }
+            return
+        }
+        let b = buffers[0]
+        for i in 0..<buffers.count {
+            let gradient = gradients[i] + weightDecay * parameters[i]
+            b[i] = momentum * b[i] + gradient
+            parameters[i] -= learningRate * (nesterov ? gradient + momentum * b[i] : b[i])
+        }
+    }
+
+    public var state: OptimizerState { OptimizerState(stepCount: stepCount, tensors: buffers.tensors) }
+
+    public func restore(_ state: OptimizerState) throws {
+        try buffers.restore(state)
+        stepCount = state.stepCount
+    }
+}

@@ -1,0 +1,60 @@
+/// Where a window of `kernel` cells, moved by `stride` over an axis of `inputSize` cells with
+/// `padding` zero cells at both ends, lands for each output position. Convolutions and pooling
+/// share it, so they agree on which cells are padding.
+struct SlidingWindow {
+    let inputSize: Int
+    let kernel: Int
+    let stride: Int
+    let padding: Int
+
+    /// Input index under the window's first cell at `output` (negative inside the padding).
+    func start(_ output: Int) -> Int { output * stride - padding }
+
+    /// Outputs whose window cell `offset` lands on an input cell rather than padding.
+    func outputsCovering(offset: Int, outputSize: Int) -> Range<Int> {
+        // output·stride − padding + offset ∈ [0, inputSize)
+        let first = max(0, (padding - offset + stride - 1) / stride)
+        let end = min(outputSize, max(0, inputSize - 1 + padding - offset) / stride + 1)
+        return first..<max(first, end)
+    }
+
+    /// Kernel offsets at `output` that land on input cells rather than padding.
+    func validOffsets(_ output: Int) -> Range<Int> {
+        let first = start(output)
+        return max(0, -first)..<max(max(0, -first), min(kernel, inputSize - first))
+    }
+}
+
+/// A square window sliding over an H x W plane: the two axes of `SlidingWindow` together.
+struct PlaneWindow {
+    let vertical: SlidingWindow
+    let horizontal: SlidingWindow
+    let width: Int
+
+    init(input: TensorShape, kernel: Int, stride: Int, padding: Int) {
+        vertical = SlidingWindow(inputSize: input.height, kernel: kernel, stride: stride, padding: padding)
+        horizontal = SlidingWindow(inputSize: input.width, kernel: kernel, stride: stride, padding: padding)
+        width = input.width
+    }
+
+    /// Visits the window cells at (outputY, outputX) that land on input rather than padding,
+    /// passing the cell's index in the kernel (dy·k + dx) and the pixel's index in the plane
+    /// (y·W + x).
+    @inline(__always)
+    func forEachCell(outputY: Int, outputX: Int, _ body: (_ tap: Int, _ pixel: Int) -> Void) {
+        let top = vertical.start(outputY)
+        let left = horizontal.start(outputX)
+        let columns = horizontal.validOffsets(outputX)
+        for dy in vertical.validOffsets(outputY) {
+            for dx in columns {
+                body(dy * vertical.kernel + dx, (top + dy) * width + left + dx)
+            }
+        }
+    }
+
+    /// The plane index of the first input cell under the window at (outputY, outputX).
+    func firstPixel(outputY: Int, outputX: Int) -> Int {
+        (vertical.start(outputY) + vertical.validOffsets(outputY).lowerBound) * width
+            + horizontal.start(outputX) + horizontal.validOffsets(outputX).lowerBound
+    }
+}
