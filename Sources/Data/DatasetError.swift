@@ -1,0 +1,54 @@
+import Foundation
+
+/// Why a dataset could not be read, naming the file or folder and what to do about it.
+public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
+    case missingDirectory(path: String)
+    case unreadableDirectory(path: String, reason: String)
+    case unreadableFile(path: String, reason: String)
+    case unwritableFile(path: String, reason: String)
+    case emptyFile(path: String)
+    /// A file with a JPEG extension whose bytes are something else (`detected` names what).
+    case notJPEG(path: String, detected: String)
+    /// libjpeg failed or warned (truncated scan, bad Huffman code, ...): the pixels cannot be trusted.
+    case corruptJPEG(path: String, reason: String)
+    case emptyClassFolder(path: String)
+    case tooFewClasses(root: String, found: [String])
+    case mismatchedClasses(split: String, path: String, expected: [String], found: [String])
+    case tooFewImagesForGroups(className: String, images: Int, groups: Int)
+    case invalidOption(name: String, value: String, expected: String)
+    /// A cluster CSV that does not describe this dataset; callers recompute the clustering.
+    case staleClusterFile(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .missingDirectory(let path):
+            return "dataset folder \(path) does not exist; check the path (expected root/<class>/*.jpg)"
+        case .unreadableDirectory(let path, let reason):
+            return "cannot list folder \(path): \(reason); check its permissions"
+        case .unreadableFile(let path, let reason):
+            return "cannot read \(path): \(reason); check its permissions or remove it (or pass --skip-bad)"
+        case .unwritableFile(let path, let reason):
+            return "cannot write \(path): \(reason); check that its folder exists and is writable"
+        case .emptyFile(let path):
+            return "\(path) is empty (0 bytes); remove it or pass --skip-bad"
+        case .notJPEG(let path, let detected):
+            return "\(path) is not a JPEG (it looks like \(detected)); convert it to JPEG or remove it, or pass --skip-bad"
+        case .corruptJPEG(let path, let reason):
+            return "\(path) is a corrupt or truncated JPEG (libjpeg: \(reason)); replace or remove it, or pass --skip-bad"
+        case .emptyClassFolder(let path):
+            return "class folder \(path) holds no .jpg/.jpeg images; add images or remove the folder"
+        case .tooFewClasses(let root, let found):
+            let listed = found.isEmpty ? "none" : found.joined(separator: ", ")
+            return "\(root) has \(found.count) class folder(s) (\(listed)); classification needs at least two: root/<class>/*.jpg"
+        case .mismatchedClasses(let split, let path, let expected, let found):
+            return "\(split) folder \(path) has classes [\(found.joined(separator: ", "))] but the training folder has "
+                + "[\(expected.joined(separator: ", "))]; every split needs the same class folders"
+        case .tooFewImagesForGroups(let className, let images, let groups):
+            return "class \(className) has \(images) image(s), fewer than the \(groups) groups asked; lower --groups-per-class for it"
+        case .invalidOption(let name, let value, let expected):
+            return "\(name) \(value) is invalid: expected \(expected)"
+        case .staleClusterFile(let path, let reason):
+            return "cluster file \(path) does not match this dataset (\(reason))"
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/// An 8-bit image, rows top to bottom, channels interleaved: `pixels` is (height, width, channels).
+public struct Image: Equatable, Sendable {
+    public var width: Int
+    public var height: Int
+    /// 1 (grey) or 3 (RGB).
+    public var channels: Int
+    public var pixels: [UInt8]
+
+    public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
+        precondition(pixels.count == width * height * channels, "pixel count does not match the shape")
+        self.width = width
+        self.height = height
+        self.channels = channels
+        self.pixels = pixels
+    }
+
+    /// The value of channel `channel` at column `x`, row `y`.
+    public subscript(x: Int, y: Int, channel: Int = 0) -> UInt8 {
+        pixels[(y * width + x) * channels + channel]
+    }
+}

@@ -1,0 +1,23 @@
+import Data
+import Testing
+
+@Suite struct DatasetErrorTests {
+    @Test func fileErrorsNameTheFileAndTheWayOut() {
+        let errors: [DatasetError] = [
+            .emptyFile(path: "/d/a/x.jpg"), .notJPEG(path: "/d/a/x.jpg", detected: "a PNG image"),
+            .corruptJPEG(path: "/d/a/x.jpg", reason: "Premature end of JPEG file"),
+            .unreadableFile(path: "/d/a/x.jpg", reason: "permission denied"),
+        ]
+        for error in errors {
+            #expect(error.description.contains("/d/a/x.jpg"))
+            #expect(error.description.contains("--skip-bad"))
+        }
+    }
+
+    @Test func folderErrorsSayWhatTheLayoutShouldBe() {
+        #expect(DatasetError.tooFewClasses(root: "/d", found: ["only"]).description.contains("at least two"))
+        #expect(DatasetError.missingDirectory(path: "/nowhere").description.contains("/nowhere"))
+        let mismatch = DatasetError.mismatchedClasses(split: "validation", path: "/v", expected: ["A", "B"], found: ["A"])
+        #expect(mismatch.description.contains("[A]") && mismatch.description.contains("[A, B]"))
+    }
+}

@@ -1,0 +1,84 @@
+@testable import Data
+import Foundation
+
+/// Files and images the Data tests build for themselves.
+enum Fixtures {
+    /// `shared/data` beside the repository, or nil when this checkout has none.
+    static let sharedData: URL? = {
+        let url = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().appendingPathComponent("../../../shared/data").standardizedFileURL
+        return FileManager.default.fileExists(atPath: url.appendingPathComponent("chest2-raw").path) ? url : nil
+    }()
+
+    static let sharedDataMissing = "shared/data/chest2-raw not found beside the repository: real-JPEG tests skipped"
+
+    /// One folder for everything this test process writes, removed when the process exits.
+    static let scratch: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bstrain-data-tests-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: Fixtures.scratch) }
+        return url
+    }()
+
+    /// A fresh, empty temporary folder.
+    static func temporaryDirectory() -> URL {
+        let url = scratch.appendingPathComponent(UUID().uuidString)
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A smooth pattern with some detail, so resizing and JPEG coding have something to keep.
+    static func pattern(width: Int, height: Int, channels: Int, seed: Int = 0) -> Image {
+        var pixels: [UInt8] = []
+        for y in 0..<height {
+            for x in 0..<width {
+                for channel in 0..<channels {
+                    let value = 128 + 100 * sin(Double(x + 7 * seed) / 9 + Double(channel)) * cos(Double(y) / 13)
+                    pixels.append(UInt8(value.rounded()))
+                }
+            }
+        }
+        return Image(width: width, height: height, channels: channels, pixels: pixels)
+    }
+
+    /// Writes `bytes` to `root/relativePath`, creating folders.
+    static func write(_ bytes: Data, to root: URL, _ relativePath: String) {
+        let url = root.appendingPathComponent(relativePath)
+        try! FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try! bytes.write(to: url)
+    }
+
+    static func jpeg(width: Int = 24, height: Int = 24, channels: Int = 1, seed: Int = 0) -> Data {
+        JPEG.encode(pattern(width: width, height: height, channels: channels, seed: seed))
+    }
+
+    /// A dataset folder with `counts[c]` small JPEGs in class folder `class-c`.
+    static func imageFolder(counts: [Int], size: Int = 16, channels: Int = 1) -> URL {
+        let root = temporaryDirectory()
+        for (label, count) in counts.enumerated() {
+            for index in 0..<count {
+                write(jpeg(width: size, height: size, channels: channels, seed: 3 * label + index), to: root,
+                      "class-\(label)/image-\(index).jpg")
+            }
+        }
+        return root
+    }
+
+    static func meanAbsoluteDifference(_ first: [UInt8], _ second: [UInt8]) -> Double {
+        zip(first, second).reduce(0.0) { $0 + abs(Double($1.0) - Double($1.1)) } / Double(first.count)
+    }
+}
+
+extension Fixtures {
+    /// An in-memory cache of `labels.count` images whose pixel values are given, class names `class-<label>`.
+    static func cache(labels: [Int], imageSize: Int, channels: Int = 1, pixels: [UInt8]? = nil) -> ImageCache {
+        let classCount = (labels.max() ?? 0) + 1
+        let folder = ImageFolder(
+            root: URL(fileURLWithPath: "/memory"), classNames: (0..<classCount).map { "class-\($0)" },
+            images: labels.enumerated().map { LabeledImage(path: "class-\($1)/\($0).jpg", label: $1) })
+        let count = labels.count * imageSize * imageSize * channels
+        return ImageCache(
+            folder: folder, imageSize: imageSize, channels: channels,
+            pixels: pixels ?? (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ $0 / 7) })
+    }
+}

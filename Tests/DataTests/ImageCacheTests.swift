@@ -1,0 +1,104 @@
+@testable import Data
+import Foundation
+import Testing
+
+@Suite struct ImageCacheTests {
+    @Test func decodesEveryImageResizedInSampleOrder() throws {
+        let root = Fixtures.temporaryDirectory()
+        let big = Fixtures.pattern(width: 90, height: 50, channels: 1)
+        let small = Fixtures.pattern(width: 10, height: 12, channels: 1, seed: 1)
+        Fixtures.write(JPEG.encode(big, quality: 100), to: root, "a/big.jpg")
+        Fixtures.write(JPEG.encode(small, quality: 100), to: root, "b/small.jpg")
+        let cache = try ImageCache(decoding: ImageFolder.scan(root), imageSize: 20, channels: 1, threads: 2)
+        #expect(cache.count == 2 && cache.labels == [0, 1])
+        #expect(cache.pixels.count == ImageCache.byteCount(images: 2, imageSize: 20, channels: 1))
+        #expect(Fixtures.meanAbsoluteDifference(cache.image(at: 0).pixels, big.resized(width: 20, height: 20).pixels) < 3)
+        #expect(Fixtures.meanAbsoluteDifference(cache.image(at: 1).pixels, small.resized(width: 20, height: 20).pixels) < 3)
+    }
+
+    @Test func threadCountDoesNotChangeThePixels() throws {
+        let folder = try ImageFolder.scan(Fixtures.imageFolder(counts: [3, 4], size: 30))
+        let one = try ImageCache(decoding: folder, imageSize: 16, channels: 3, threads: 1)
+        let two = try ImageCache(decoding: folder, imageSize: 16, channels: 3, threads: 2)
+        #expect(one.pixels == two.pixels)
+        #expect(one.pixels.count == 7 * 16 * 16 * 3)
+    }
+
+    @Test func byteCountIsImagesTimesPixels() {
+        #expect(ImageCache.byteCount(images: 5216, imageSize: 128, channels: 1) == 85_458_944)
+    }
+
+    /// Every kind of bad file, each in its own dataset: the error names the file.
+    @Test(arguments: ["truncated", "empty", "png", "text"])
+    func badFileStopsLoadingWithItsName(kind: String) throws {
+        let root = Fixtures.imageFolder(counts: [2, 2])
+        let bad = root.appendingPathComponent("class-1/bad.jpg")
+        Fixtures.write(Self.badBytes(kind), to: root, "class-1/bad.jpg")
+        let folder = try ImageFolder.scan(root)
+        #expect {
+            try ImageCache(decoding: folder, imageSize: 8, channels: 1)
+        } throws: { error in
+            switch error as? DatasetError {
+            case .corruptJPEG(let path, _): return kind == "truncated" && path == bad.path
+            case .emptyFile(let path): return kind == "empty" && path == bad.path
+            case .notJPEG(let path, let detected): return path == bad.path && detected.contains(kind == "png" ? "PNG" : "text")
+            default: return false
+            }
+        }
+    }
+
+    @Test func skipBadLeavesBadFilesOutAndListsThem() throws {
+        let root = Fixtures.imageFolder(counts: [2, 3])
+        for kind in ["truncated", "empty", "png", "text"] {
+            Fixtures.write(Self.badBytes(kind), to: root, "class-\(kind == "png" ? 0 : 1)/\(kind).jpg")
+        }
+        let cache = try ImageCache(decoding: ImageFolder.scan(root), imageSize: 8, channels: 1, skipBad: true)
+        #expect(cache.count == 5)
+        #expect(cache.folder.images.allSatisfy { $0.path.contains("image-") })
+        #expect(Set(cache.skipped.map { URL(fileURLWithPath: $0.path).lastPathComponent })
+            == ["truncated.jpg", "empty.jpg", "png.jpg", "text.jpg"])
+        let clean = try ImageCache(decoding: ImageFolder.scan(Fixtures.imageFolder(counts: [2, 3])), imageSize: 8, channels: 1)
+        #expect(cache.pixels == clean.pixels)
+    }
+
+    @Test func classWithOnlyBadFilesIsEmptyEvenWhenSkipping() throws {
+        let root = Fixtures.imageFolder(counts: [2])
+        Fixtures.write(Self.badBytes("empty"), to: root, "class-9/empty.jpg")
+        #expect(throws: DatasetError.emptyClassFolder(path: root.appendingPathComponent("class-9").path)) {
+            try ImageCache(decoding: ImageFolder.scan(root), imageSize: 8, channels: 1, skipBad: true)
+        }
+    }
+
+    @Test func invalidShapesAreRefused() throws {
+        let folder = try ImageFolder.scan(Fixtures.imageFolder(counts: [1, 1]))
+        #expect(throws: DatasetError.self) { try ImageCache(decoding: folder, imageSize: 8, channels: 2) }
+        #expect(throws: DatasetError.self) { try ImageCache(decoding: folder, imageSize: 0, channels: 1) }
+    }
+
+    /// The 40 full-size originals, decoded and area-resized to 128 x 128, match the chest2 copies
+    /// (made by Pillow's Lanczos after an extra 224 x 224 JPEG step) within a few grey levels.
+    @Test(.enabled(if: Fixtures.sharedData != nil, Comment(rawValue: Fixtures.sharedDataMissing)))
+    func realOriginalsMatchTheirPreparedCopies() throws {
+        let data = Fixtures.sharedData!
+        let raw = try ImageCache(decoding: ImageFolder.scan(data.appendingPathComponent("chest2-raw")), imageSize: 128, channels: 1, threads: 2)
+        #expect(raw.count == 40)
+        let prepared = data.appendingPathComponent("chest2/train")
+        for (index, image) in raw.folder.images.enumerated() {
+            let bytes = try Data(contentsOf: prepared.appendingPathComponent(image.path))
+            let reference = try JPEG.decode(bytes, path: image.path, channels: 1)
+            let difference = Fixtures.meanAbsoluteDifference(raw.image(at: index).pixels, reference.pixels)
+            #expect(difference < 4, "\(image.path): mean difference \(difference)")
+        }
+    }
+
+    static func badBytes(_ kind: String) -> Data {
+        switch kind {
+        case "truncated":
+            let whole = JPEG.encode(Fixtures.pattern(width: 48, height: 48, channels: 1))
+            return whole.prefix(whole.count * 2 / 3)
+        case "empty": return Data()
+        case "png": return Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52])
+        default: return Data("this is not an image\n".utf8)
+        }
+    }
+}

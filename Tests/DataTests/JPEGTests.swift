@@ -1,0 +1,102 @@
+@testable import Data
+import Foundation
+import Testing
+
+@Suite struct JPEGTests {
+    @Test func greyRoundTripStaysCloseToTheOriginal() throws {
+        let original = Fixtures.pattern(width: 40, height: 30, channels: 1)
+        let decoded = try JPEG.decode(JPEG.encode(original, quality: 95), path: "memory", channels: 1)
+        #expect(decoded.width == 40 && decoded.height == 30 && decoded.channels == 1)
+        #expect(Fixtures.meanAbsoluteDifference(decoded.pixels, original.pixels) < 2)
+    }
+
+    @Test func rgbRoundTripStaysCloseToTheOriginal() throws {
+        let original = Fixtures.pattern(width: 32, height: 32, channels: 3)
+        let decoded = try JPEG.decode(JPEG.encode(original, quality: 95), path: "memory", channels: 3)
+        #expect(decoded.channels == 3)
+        #expect(Fixtures.meanAbsoluteDifference(decoded.pixels, original.pixels) < 4)
+    }
+
+    @Test func colourReadAsGreyIsLumaAndGreyReadAsColourIsReplicated() throws {
+        let colour = Image(width: 16, height: 16, channels: 3, pixels: Array(repeating: [200, 100, 50], count: 256).flatMap { $0 })
+        let grey = try JPEG.decode(JPEG.encode(colour), path: "memory", channels: 1)
+        let luma = 0.299 * 200 + 0.587 * 100 + 0.114 * 50
+        #expect(grey.pixels.allSatisfy { abs(Double($0) - luma) <= 3 })
+
+        let greySource = Fixtures.pattern(width: 16, height: 16, channels: 1)
+        let replicated = try JPEG.decode(JPEG.encode(greySource), path: "memory", channels: 3)
+        for index in 0..<256 {
+            #expect(replicated.pixels[3 * index] == replicated.pixels[3 * index + 1])
+            #expect(replicated.pixels[3 * index] == replicated.pixels[3 * index + 2])
+        }
+    }
+
+    /// A 96-pixel image asked for at least 12 * n pixels must come out at scale n/8, the
+    /// smallest that is not below the target, for every n.
+    @Test(arguments: [1, 3])
+    func dctScalingPicksTheSmallestScaleNotBelowTheTarget(channels: Int) throws {
+        let bytes = JPEG.encode(Fixtures.pattern(width: 96, height: 80, channels: channels))
+        for numerator in 1...8 {
+            let decoded = try JPEG.decode(
+                bytes, path: "memory", channels: channels, minimumWidth: 12 * numerator - 5, minimumHeight: 1)
+            #expect(decoded.width == 12 * numerator, "scale \(numerator)/8")
+            #expect(decoded.height == 10 * numerator, "scale \(numerator)/8")
+        }
+        let larger = try JPEG.decode(bytes, path: "memory", channels: channels, minimumWidth: 200, minimumHeight: 200)
+        #expect(larger.width == 96 && larger.height == 80)
+    }
+
+    @Test func infoReadsTheHeader() throws {
+        let info = try JPEG.info(of: JPEG.encode(Fixtures.pattern(width: 20, height: 10, channels: 3)), path: "memory")
+        #expect(info == JPEG.Info(width: 20, height: 10, components: 3, progressive: false))
+    }
+
+    @Test func truncatedScanIsCorruptNotGreyFilled() {
+        let bytes = JPEG.encode(Fixtures.pattern(width: 64, height: 64, channels: 1))
+        let truncated = bytes.prefix(bytes.count / 2)
+        #expect {
+            _ = try JPEG.decode(truncated, path: "cut.jpg", channels: 1)
+        } throws: { error in
+            guard case .corruptJPEG(let path, let reason) = error as? DatasetError else { return false }
+            return path == "cut.jpg" && reason.contains("Premature end")
+        }
+    }
+
+    @Test func otherFormatsAndEmptyFilesAreNamed() {
+        let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13])
+        #expect(throws: DatasetError.notJPEG(path: "a.jpg", detected: "a PNG image")) {
+            try JPEG.decode(png, path: "a.jpg", channels: 1)
+        }
+        #expect(throws: DatasetError.notJPEG(path: "b.jpg", detected: "a text file")) {
+            try JPEG.decode(Data("hello, world\n".utf8), path: "b.jpg", channels: 1)
+        }
+        #expect(throws: DatasetError.emptyFile(path: "c.jpg")) {
+            try JPEG.decode(Data(), path: "c.jpg", channels: 1)
+        }
+    }
+
+    @Test(.enabled(if: Fixtures.sharedData != nil, Comment(rawValue: Fixtures.sharedDataMissing)))
+    func realFullSizeFilesDecodeIncludingProgressiveAndRGB() throws {
+        let raw = Fixtures.sharedData!.appendingPathComponent("chest2-raw")
+        let manifest = try String(contentsOf: raw.appendingPathComponent("MANIFEST.csv"), encoding: .utf8)
+        let rows = CSV.rows(manifest).dropFirst()
+        #expect(rows.count == 40)
+        var kinds = Set<String>()
+        for row in rows {
+            let bytes = try Data(contentsOf: raw.appendingPathComponent(row[0]))
+            let info = try JPEG.info(of: bytes, path: row[0])
+            #expect(info.width == Int(row[2]) && info.height == Int(row[3]), "\(row[0])")
+            #expect(info.components == (row[4] == "RGB" ? 3 : 1), "\(row[0])")
+            #expect(info.progressive == (row[5] == "progressive"), "\(row[0])")
+            let image = try JPEG.decode(bytes, path: row[0], channels: 1, minimumWidth: 128, minimumHeight: 128)
+            #expect(image.width >= 128 && image.height >= 128, "\(row[0])")
+            let scale = (1...8).first { (info.width * $0 + 7) / 8 == image.width && (info.height * $0 + 7) / 8 == image.height }
+            #expect(scale != nil, "\(row[0]) decoded at \(image.width)x\(image.height), not a DCT scale")
+            if let scale, scale > 1 {
+                #expect(min((info.width * (scale - 1) + 7) / 8, (info.height * (scale - 1) + 7) / 8) < 128, "\(row[0])")
+            }
+            kinds.insert("\(row[4])-\(row[5])")
+        }
+        #expect(kinds.isSuperset(of: ["L-baseline", "L-progressive", "RGB-baseline"]))
+    }
+}
