@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // Test only: counts malloc calls, for the engine's no-allocation tests.
+        .package(url: "https://github.com/ordo-one/malloc-interposer", exact: "1.6.1"),
     ],
     targets: [
         // System libraries, found through pkg-config (Debian ships .pc files for all three).
@@ -33,7 +35,7 @@ let package = Package(
         .target(name: "Engine", dependencies: ["COpenBLAS"]),
         .target(name: "Networks", dependencies: ["Engine"]),
         .target(name: "Losses", dependencies: ["Engine"]),
-        .target(name: "Data", dependencies: ["CJPEGBridge"]),
+        .target(name: "Data", dependencies: ["CJPEGBridge", "Engine"]),
         .target(name: "Distributed", dependencies: ["CMPIBridge"]),
         .target(
             name: "Training",
@@ -44,13 +46,16 @@ let package = Package(
         .executableTarget(
             name: "BSTrainCLI",
             dependencies: [
-                "Training",
+                "Training", "Data", "Losses", "Networks", "Distributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", .product(name: "MallocInterposerSwift", package: "malloc-interposer")]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
-        .testTarget(name: "LossesTests", dependencies: ["Losses"]),
+        // Fixtures are read through #filePath by the tests, not bundled.
+        .testTarget(name: "LossesTests", dependencies: ["Losses"], exclude: ["Fixtures"]),
         .testTarget(name: "DataTests", dependencies: ["Data"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),
     ]

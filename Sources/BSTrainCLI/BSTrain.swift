@@ -1,4 +1,6 @@
 import ArgumentParser
+import Engine
+import Foundation
 
 @main
 struct BSTrain: ParsableCommand {
@@ -12,5 +14,12 @@ struct BSTrain: ParsableCommand {
             on several ranks (mpirun -n 4 bstrain train ...). Run 'bstrain help <subcommand>' for \
             the options of each subcommand.
             """,
-        subcommands: [])
+        subcommands: [TrainCommand.self, DataCommand.self, SynthCommand.self, BenchCommand.self, LossCommand.self, ModelsCommand.self])
+
+    static func main() {
+        OpenBLASKernelSelection.restartWithFastKernelIfNeeded { message in
+            FileHandle.standardError.write(Data("bstrain: \(message)\n".utf8))
+        }
+        main(nil)
+    }
 }

@@ -1,1 +1,74 @@
-import CMPIBridge
+/// The collective operations distributed training needs, over MPI or within one process.
+///
+/// Every rank calls the same collectives in the same order (MPI's rule); buffers are the
+/// engine's flat arenas, so no copies are made.
+public protocol Communicator: AnyObject {
+    var rank: Int { get }
+    var worldSize: Int { get }
+    /// Host name of this rank, for the start-up banner.
+    var hostName: String { get }
+
+    /// Sums `buffer` element-wise over all ranks, in place.
+    func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws
+    func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Double>) throws
+    /// Starts a sum over all ranks in place and returns at once; the buffer must not be touched
+    /// until `wait` returns. Used to overlap the gradient all-reduce with backward.
+    func startAllReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws -> PendingCollective
+    /// Concatenates every rank's `send` (rank order) into `receive`; `counts[r]` is rank r's
+    /// element count and `receive.count` their sum.
+    func allGather(_ send: UnsafeBufferPointer<Float>, into receive: UnsafeMutableBufferPointer<Float>, counts: [Int]) throws
+    func allGather(_ send: UnsafeBufferPointer<Int32>, into receive: UnsafeMutableBufferPointer<Int32>, counts: [Int]) throws
+    /// Copies `root`'s bytes into every rank's buffer.
+    func broadcast(_ buffer: UnsafeMutableRawBufferPointer, root: Int) throws
+    func barrier() throws
+    /// Ends every rank of the job with `code`: the way one rank's fatal error stops the others.
+    func abort(code: Int32) -> Never
+    /// Shuts the transport down; call once, on every rank, before a normal exit.
+    func finalize()
+}
+
+/// A collective started by `startAllReduceSum`.
+public protocol PendingCollective: AnyObject {
+    /// Lets the transport make progress; true when done.
+    func test() throws -> Bool
+    func wait() throws
+}
+
+public enum CommunicatorError: Error, CustomStringConvertible {
+    case mpiFailure(call: String, code: Int32, message: String)
+    case sizeMismatch(String)
+
+    public var description: String {
+        switch self {
+        case .mpiFailure(let call, let code, let message):
+            return "\(call) failed (MPI error \(code)): \(message)"
+        case .sizeMismatch(let detail):
+            return "collective buffers do not match: \(detail)"
+        }
+    }
+}
+
+extension Communicator {
+    public var isRoot: Bool { rank == 0 }
+
+    /// Broadcasts a trivially copyable value (a decision, a seed) from `root`.
+    public func broadcast<T: BitwiseCopyable>(_ value: T, root: Int = 0) throws -> T {
+        var copy = value
+        try withUnsafeMutableBytes(of: &copy) { try broadcast($0, root: root) }
+        return copy
+    }
+
+    /// The element range of rank `rank`'s slice when `total` items are split as evenly as
+    /// possible, the first `total % worldSize` ranks taking one more.
+    public func sliceRange(total: Int, rank: Int? = nil) -> Range<Int> {
+        evenSlice(total: total, parts: worldSize, part: rank ?? self.rank)
+    }
+}
+
+/// Split of `total` items into `parts` contiguous slices differing by at most one.
+public func evenSlice(total: Int, parts: Int, part: Int) -> Range<Int> {
+    let base = total / parts
+    let extra = total % parts
+    let start = part * base + min(part, extra)
+    return start..<(start + base + (part < extra ? 1 : 0))
+}

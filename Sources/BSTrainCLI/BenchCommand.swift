@@ -1,0 +1,104 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+/// `bstrain bench --ops`: times the engine's operations at the shapes a real network gives them.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the engine's operations, forward and backward.",
+        discussion: """
+            --ops times the main operations of MobileNet-V3-Small (and the pooling of ShuffleNet-V2 \
+            and PeleeNet) at the shapes they have for the given batch and image size: the median of \
+            --repeats runs after a warm-up, with GFLOP/s = 2 x multiply-accumulates / time. Backward \
+            counts the weight gradient and, except on the image, the input gradient. The first line \
+            names the OpenBLAS kernel family in use: a generic one (Prescott) on a recent CPU means \
+            SGEMM runs several times slower than it can.
+            """)
+
+    @Flag(help: "Time the main operations one by one.")
+    var ops = false
+
+    @Option(help: "Samples per call.")
+    var batch = 36
+
+    @Option(help: "Image side in pixels (a multiple of 32, as the network's five stride-2 stages need).")
+    var imageSize = 128
+
+    @Option(help: "Image channels (1 for grey, 3 for colour).")
+    var channels = 1
+
+    @Option(help: "Threads for OpenBLAS and for the engine's direct loops.")
+    var threads = 1
+
+    @Option(help: "Timed runs per operation and direction; the median is reported.")
+    var repeats = 10
+
+    func validate() throws {
+        guard ops else { throw ValidationError("say what to time: --ops times the engine's operations one by one") }
+        guard batch > 0 else { throw ValidationError("--batch must be positive, got \(batch)") }
+        guard imageSize >= 32, imageSize % 32 == 0 else {
+            throw ValidationError("--image-size must be a positive multiple of 32, got \(imageSize)")
+        }
+        guard channels > 0 else { throw ValidationError("--channels must be positive, got \(channels)") }
+        guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
+        guard repeats > 0 else { throw ValidationError("--repeats must be positive, got \(repeats)") }
+    }
+
+    func run() throws {
+        BLAS.setThreads(threads)
+        print("OpenBLAS core \(BLAS.coreName), \(threads) thread(s), batch \(batch), "
+              + "\(imageSize)x\(imageSize)x\(channels) images, median of \(repeats)")
+        var rows = [["operation", "input", "output", "forward ms", "GFLOP/s", "backward ms", "GFLOP/s"]]
+        for benchmark in mobileNetV3SmallOperations() {
+            let seconds = benchmark.measure(batch: batch, repeats: repeats, threads: threads)
+            rows.append([
+                benchmark.label, "\(benchmark.operation.inputShapes[0])", "\(benchmark.operation.outputShape)",
+                milliseconds(seconds.forward), rate(benchmark.operation.multiplyAccumulates(batch: batch), seconds.forward),
+                milliseconds(seconds.backward), rate(benchmark.backwardMultiplyAccumulates(batch: batch), seconds.backward),
+            ])
+        }
+        textTable(rows).forEach { print($0) }
+    }
+
+    /// The operations that dominate MobileNet-V3-Small (torchvision's layer table, block by
+    /// block), then the pooling layers of ShuffleNet-V2 and PeleeNet.
+    private func mobileNetV3SmallOperations() -> [OperationBenchmark] {
+        func shape(_ divisor: Int, _ channels: Int) -> TensorShape {
+            TensorShape(height: imageSize / divisor, width: imageSize / divisor, channels: channels)
+        }
+        func convolution(_ input: TensorShape, _ outputs: Int, kernel: Int = 1, stride: Int = 1) -> Convolution {
+            Convolution(inputShape: input, outputChannels: outputs, kernelSize: kernel, stride: stride,
+                        padding: (kernel - 1) / 2)
+        }
+        func depthwise(_ input: TensorShape, kernel: Int, stride: Int) -> DepthwiseConvolution {
+            DepthwiseConvolution(inputShape: input, kernelSize: kernel, stride: stride, padding: (kernel - 1) / 2)
+        }
+        func timed(_ label: String, _ operation: any Engine.Operation, image: Bool = false) -> OperationBenchmark {
+            OperationBenchmark(label: label, operation: operation, needsInputGradient: !image)
+        }
+        return [
+            timed("features.0 conv 3x3 s2", convolution(shape(1, channels), 16, kernel: 3, stride: 2), image: true),
+            timed("features.1 depthwise 3x3 s2", depthwise(shape(2, 16), kernel: 3, stride: 2)),
+            timed("features.2 expand 1x1", convolution(shape(4, 16), 72)),
+            timed("features.2 depthwise 3x3 s2", depthwise(shape(4, 72), kernel: 3, stride: 2)),
+            timed("features.2 project 1x1", convolution(shape(8, 72), 24)),
+            timed("features.5 expand 1x1", convolution(shape(16, 40), 240)),
+            timed("features.5 depthwise 5x5", depthwise(shape(16, 240), kernel: 5, stride: 1)),
+            timed("features.5 project 1x1", convolution(shape(16, 240), 40)),
+            timed("features.9 depthwise 5x5 s2", depthwise(shape(16, 288), kernel: 5, stride: 2)),
+            timed("features.12 conv 1x1", convolution(shape(32, 96), 576)),
+            timed("avgpool global", GlobalAveragePool(inputShape: shape(32, 576))),
+            timed("classifier.0 linear", Linear(inputShape: .vector(576), outputFeatures: 1024)),
+            timed("ShuffleNet-V2 max pool 3x3 s2", MaxPool(inputShape: shape(2, 24), kernelSize: 3, stride: 2, padding: 1)),
+            timed("PeleeNet average pool 2x2 s2", AveragePool(inputShape: shape(4, 128), kernelSize: 2, stride: 2)),
+        ]
+    }
+
+    private func milliseconds(_ seconds: Double) -> String { String(format: "%.3f", seconds * 1e3) }
+
+    /// GFLOP/s at two floating-point operations per multiply-accumulate; "-" for pooling.
+    private func rate(_ multiplyAccumulates: Int, _ seconds: Double) -> String {
+        multiplyAccumulates == 0 ? "-" : String(format: "%.1f", 2 * Double(multiplyAccumulates) / seconds / 1e9)
+    }
+}

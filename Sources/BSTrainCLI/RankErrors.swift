@@ -1,0 +1,40 @@
+import ArgumentParser
+import Data
+import Distributed
+import Foundation
+import Losses
+import Networks
+import Training
+
+/// Runs `body` with this process's communicator (MPI under mpirun, otherwise one rank) and
+/// turns failures into one clear message and a non-zero exit on every rank.
+///
+/// Errors that every rank meets at the same point (a bad option, a bad dataset, a failure
+/// rank 0 announced to the others) end all ranks cleanly: rank 0 prints the message, MPI is
+/// finalised. Anything else may have left other ranks waiting in a collective, so the job is
+/// aborted through MPI, which takes every rank down rather than hang.
+func runOnEveryRank(_ body: (Communicator) throws -> Void) throws {
+    let communicator: Communicator
+    do {
+        communicator = try makeCommunicator()
+    } catch {
+        FileHandle.standardError.write(Data("bstrain: error: cannot start MPI: \(error)\n".utf8))
+        throw ExitCode.failure
+    }
+    do {
+        try body(communicator)
+        communicator.finalize()
+    } catch {
+        let agreed = error is RankFailure || error is TrainingError || error is ConfigurationError
+            || error is DatasetError || error is RunDirectoryError || error is NetworkError || error is LossError
+        if communicator.isRoot || !agreed {
+            let prefix = communicator.worldSize > 1 && !communicator.isRoot ? "bstrain (rank \(communicator.rank)): error: " : "bstrain: error: "
+            FileHandle.standardError.write(Data("\(prefix)\(error)\n".utf8))
+        }
+        if agreed || communicator.worldSize == 1 {
+            communicator.finalize()
+            throw ExitCode.failure
+        }
+        communicator.abort(code: 1)
+    }
+}

@@ -1,0 +1,129 @@
+import CMPIBridge
+import Foundation
+
+/// A communicator over MPI_COMM_WORLD. Create at most one per process.
+public final class MPICommunicator: Communicator {
+    public let rank: Int
+    public let worldSize: Int
+    public let hostName: String
+    private let world: MPI_Comm
+    private var finalized = false
+
+    public init() throws {
+        var provided: Int32 = 0
+        // Only the main thread calls MPI (background threads decode images), so FUNNELED.
+        try MPICommunicator.check("MPI_Init_thread",
+            MPI_Init_thread(nil, nil, bstrain_mpi_thread_funneled(), &provided))
+        world = bstrain_mpi_comm_world()
+        MPI_Comm_set_errhandler(world, bstrain_mpi_errors_return())
+        var rank: Int32 = 0
+        var size: Int32 = 0
+        MPI_Comm_rank(world, &rank)
+        MPI_Comm_size(world, &size)
+        self.rank = Int(rank)
+        self.worldSize = Int(size)
+        var name = [CChar](repeating: 0, count: Int(MPI_MAX_PROCESSOR_NAME) + 1)
+        var length: Int32 = 0
+        MPI_Get_processor_name(&name, &length)
+        hostName = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// True when this process was started by mpirun (or srun with PMIx), so MPI must be used.
+    public static var launchedByMPI: Bool {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["OMPI_COMM_WORLD_SIZE"] != nil || environment["PMIX_RANK"] != nil
+            || environment["PMI_RANK"] != nil
+    }
+
+    static func check(_ call: String, _ code: Int32) throws {
+        guard code != bstrain_mpi_success() else { return }
+        var text = [CChar](repeating: 0, count: Int(MPI_MAX_ERROR_STRING) + 1)
+        var length: Int32 = 0
+        MPI_Error_string(code, &text, &length)
+        throw CommunicatorError.mpiFailure(call: call, code: code, message: String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+
+    public func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws {
+        guard worldSize > 1, let base = buffer.baseAddress else { return }
+        try Self.check("MPI_Allreduce", MPI_Allreduce(
+            bstrain_mpi_in_place(), base, Int32(buffer.count), bstrain_mpi_float(), bstrain_mpi_sum(), world))
+    }
+
+    public func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Double>) throws {
+        guard worldSize > 1, let base = buffer.baseAddress else { return }
+        try Self.check("MPI_Allreduce", MPI_Allreduce(
+            bstrain_mpi_in_place(), base, Int32(buffer.count), bstrain_mpi_double(), bstrain_mpi_sum(), world))
+    }
+
+    public func startAllReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws -> PendingCollective {
+        guard worldSize > 1, let base = buffer.baseAddress else { return CompletedCollective.shared }
+        let pending = MPIRequest()
+        try Self.check("MPI_Iallreduce", MPI_Iallreduce(
+            bstrain_mpi_in_place(), base, Int32(buffer.count), bstrain_mpi_float(), bstrain_mpi_sum(),
+            world, &pending.request))
+        return pending
+    }
+
+    public func allGather(_ send: UnsafeBufferPointer<Float>, into receive: UnsafeMutableBufferPointer<Float>, counts: [Int]) throws {
+        try gather(UnsafeRawPointer(send.baseAddress), send.count, UnsafeMutableRawPointer(receive.baseAddress),
+                   receive.count, counts, bstrain_mpi_float())
+    }
+
+    public func allGather(_ send: UnsafeBufferPointer<Int32>, into receive: UnsafeMutableBufferPointer<Int32>, counts: [Int]) throws {
+        try gather(UnsafeRawPointer(send.baseAddress), send.count, UnsafeMutableRawPointer(receive.baseAddress),
+                   receive.count, counts, bstrain_mpi_int32())
+    }
+
+    private func gather(_ send: UnsafeRawPointer?, _ sendCount: Int, _ receive: UnsafeMutableRawPointer?,
+                        _ receiveCount: Int, _ counts: [Int], _ type: MPI_Datatype) throws {
+        guard counts.count == worldSize, counts[rank] == sendCount, counts.reduce(0, +) == receiveCount else {
+            throw CommunicatorError.sizeMismatch(
+                "rank \(rank) sends \(sendCount) with counts \(counts) into \(receiveCount)")
+        }
+        var counts32 = counts.map { Int32($0) }
+        var displacements = [Int32](repeating: 0, count: worldSize)
+        for r in 1..<max(1, worldSize) { displacements[r] = displacements[r - 1] + counts32[r - 1] }
+        try Self.check("MPI_Allgatherv", MPI_Allgatherv(
+            send, Int32(sendCount), type, receive, &counts32, &displacements, type, world))
+    }
+
+    public func broadcast(_ buffer: UnsafeMutableRawBufferPointer, root: Int) throws {
+        guard worldSize > 1, let base = buffer.baseAddress else { return }
+        try Self.check("MPI_Bcast", MPI_Bcast(base, Int32(buffer.count), bstrain_mpi_byte(), Int32(root), world))
+    }
+
+    public func barrier() throws {
+        try Self.check("MPI_Barrier", MPI_Barrier(world))
+    }
+
+    public func abort(code: Int32) -> Never {
+        fflush(nil)
+        MPI_Abort(world, code)
+        exit(code)
+    }
+
+    public func finalize() {
+        guard !finalized else { return }
+        finalized = true
+        MPI_Finalize()
+    }
+}
+
+final class MPIRequest: PendingCollective {
+    var request: MPI_Request? = bstrain_mpi_request_null()
+
+    func test() throws -> Bool {
+        var flag: Int32 = 0
+        try MPICommunicator.check("MPI_Test", MPI_Test(&request, &flag, bstrain_mpi_status_ignore()))
+        return flag != 0
+    }
+
+    func wait() throws {
+        try MPICommunicator.check("MPI_Wait", MPI_Wait(&request, bstrain_mpi_status_ignore()))
+    }
+}
+
+/// The communicator for this process: MPI when started by mpirun, otherwise a single rank.
+public func makeCommunicator() throws -> Communicator {
+    MPICommunicator.launchedByMPI ? try MPICommunicator() : SingleProcessCommunicator()
+}

@@ -1,0 +1,138 @@
+import Engine
+import Foundation
+
+/// Where a run stands after a completed epoch: enough, with the weights and the optimizer's
+/// moments, to continue exactly as if it had not stopped. The batch plan and dropout masks
+/// are pure functions of (seed, epoch, step), so no generator state needs saving.
+struct TrainingState: Codable, Equatable {
+    var completedEpochs: Int
+    var globalStep: Int
+    var learningRate: Double
+    var scheduler: ReduceLROnPlateau
+    var earlyStopping: EarlyStopping
+    var optimizer: String
+    var optimizerStepCount: Int
+    var history: [HistoryRow]
+    var model: String
+    var loss: String
+    var seed: UInt64
+    var classNames: [String]
+    var imageSize: Int
+    var channels: Int
+}
+
+/// checkpoints/last.ckpt: a safetensors file holding the model's tensors, the optimizer's
+/// per-parameter tensors ("optimizer.exp_avg", ...) and the training state as JSON metadata,
+/// with a CRC-32 over both that is verified before anything is loaded. Written atomically, so
+/// the previous checkpoint stays whole until the new one is complete.
+enum Checkpoint {
+    static let stateKey = "bstrain.training_state"
+    static let checksumKey = "bstrain.crc32"
+
+    static func write(to path: String, model: Model, optimizer: any Optimizer, state: TrainingState) throws {
+        let executor = model.executor
+        let optimizerState = optimizer.state
+        let stateJSON = String(decoding: try JSONEncoder.checkpoint.encode(state), as: UTF8.self)
+        let optimizerNames = optimizerState.tensors.keys.sorted()
+        var checksum = CRC32()
+        checksum.update(UnsafeRawBufferPointer(start: stateJSON, count: stateJSON.utf8.count))
+        let data = try withOptimizerTensors(optimizerState, names: optimizerNames) { optimizerTensors in
+            var tensors: [(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)] = model.graph.parameters.map {
+                (name: $0.name, shape: $0.shape, values: UnsafeBufferPointer(executor.view(of: $0)))
+            }
+            tensors += optimizerTensors
+            for tensor in tensors { checksum.update(UnsafeRawBufferPointer(tensor.values)) }
+            return SafetensorsFile.encode(tensors, metadata: [
+                stateKey: stateJSON,
+                checksumKey: String(checksum.value),
+            ])
+        }
+        try AtomicFile.write(data, to: path)
+    }
+
+    /// Reads and verifies `path`, then loads it into `model` and `optimizer`. Nothing is
+    /// changed unless every check passes.
+    static func read(from path: String, into model: Model, optimizer: any Optimizer) throws -> TrainingState {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw TrainingError.missingFile(path: path, what: "checkpoint")
+        }
+        let file: SafetensorsFile
+        do {
+            file = try SafetensorsFile(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw TrainingError.corruptCheckpoint(path: path, reason: "\(error)")
+        }
+        guard let stateJSON = file.metadata[stateKey], let stored = file.metadata[checksumKey].flatMap(UInt32.init) else {
+            throw TrainingError.corruptCheckpoint(path: path, reason: "it has no training state or checksum: not a bstrain checkpoint")
+        }
+        var checksum = CRC32()
+        checksum.update(UnsafeRawBufferPointer(start: stateJSON, count: stateJSON.utf8.count))
+        let modelNames = model.graph.parameters.map(\.name)
+        let optimizerNames = file.tensors.keys.filter { $0.hasPrefix("optimizer.") }.sorted()
+        file.data.withUnsafeBytes { raw in
+            for name in modelNames + optimizerNames {
+                if let range = file.tensors[name]?.byteRange { checksum.update(UnsafeRawBufferPointer(rebasing: raw[range])) }
+            }
+        }
+        guard checksum.value == stored else {
+            throw TrainingError.corruptCheckpoint(path: path, reason: "checksum mismatch: the file was truncated or altered")
+        }
+        let state: TrainingState
+        do {
+            state = try JSONDecoder.checkpoint.decode(TrainingState.self, from: Data(stateJSON.utf8))
+        } catch {
+            throw TrainingError.corruptCheckpoint(path: path, reason: "unreadable training state: \(error)")
+        }
+        guard state.model == model.kind.rawValue else {
+            throw TrainingError.checkpointMismatch(path: path, reason: "it was written for --model \(state.model), not \(model.kind.rawValue)")
+        }
+        var optimizerTensors: [String: [Float]] = [:]
+        do {
+            for name in optimizerNames { optimizerTensors[String(name.dropFirst("optimizer.".count))] = try file.floats(name) }
+            let snapshot = model.snapshot()
+            try model.executor.load(file, ignoring: Set(optimizerNames))
+            do {
+                try optimizer.restore(OptimizerState(stepCount: state.optimizerStepCount, tensors: optimizerTensors))
+            } catch {
+                model.restore(snapshot)
+                throw error
+            }
+        } catch let error as TrainingError {
+            throw error
+        } catch {
+            throw TrainingError.checkpointMismatch(path: path, reason: "\(error)")
+        }
+        return state
+    }
+
+    private static func withOptimizerTensors<R>(
+        _ state: OptimizerState, names: [String],
+        _ body: ([(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)]) throws -> R
+    ) rethrows -> R {
+        func pin(_ index: Int, _ collected: [(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)]) throws -> R {
+            guard index < names.count else { return try body(collected) }
+            return try state.tensors[names[index]]!.withUnsafeBufferPointer { values in
+                try pin(index + 1, collected + [(name: "optimizer.\(names[index])", shape: [values.count], values: values)])
+            }
+        }
+        return try pin(0, [])
+    }
+}
+
+extension JSONEncoder {
+    /// Sorted keys, and infinities (an early-stopping best before the first epoch) as strings.
+    static var checkpoint: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+}
+
+extension JSONDecoder {
+    static var checkpoint: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+
+/// How rank 0 reports progress: a live bar and epoch lines for people, one JSON object per
+/// line for scripts and clusters, or epoch lines only.
+public enum LogFormat: String, CaseIterable, Sendable {
+    case text
+    case jsonl
+    case quiet
+}
+
+/// Rank 0's progress display. Everything it prints (but the live bar) also goes to log.txt.
+final class ProgressDisplay {
+    let format: LogFormat
+    private let live: Bool
+    private var logFile: FileHandle?
+    private var epochStart = Date()
+    private var lastDraw = Date.distantPast
+
+    init(format: LogFormat) {
+        self.format = format
+        live = format == .text && isatty(STDOUT_FILENO) == 1
+    }
+
+    func attachLog(path: String) {
+        if !FileManager.default.fileExists(atPath: path) {
+            FileManager.default.createFile(atPath: path, contents: nil)
+        }
+        logFile = FileHandle(forWritingAtPath: path)
+        logFile?.seekToEndOfFile()
+    }
+
+    /// A line for people (banner, warnings, results); in jsonl mode wrapped as a message event.
+    func message(_ text: String) {
+        switch format {
+        case .text, .quiet: emit(text)
+        case .jsonl: emit(json(["event": "message", "text": text]))
+        }
+    }
+
+    func warning(_ text: String) {
+        FileHandle.standardError.write(Data("bstrain: warning: \(text)\n".utf8))
+        writeLog("warning: \(text)")
+    }
+
+    func startEpoch() { epochStart = Date() }
+
+    /// The live bar: redrawn at most 10 times a second, only on a terminal.
+    func iteration(epoch: Int, epochs: Int, iteration: Int, iterations: Int, images: Int, losses: StepLosses, metricName: String?, learningRate: Double) {
+        guard live else {
+            if format == .jsonl {
+                emit(json([
+                    "event": "iteration", "epoch": epoch + 1, "iteration": iteration + 1, "loss": losses.total,
+                    "ce": losses.crossEntropy, "dml": losses.metric, "lr": learningRate,
+                ]))
+            }
+            return
+        }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) > 0.1 || iteration + 1 == iterations else { return }
+        lastDraw = now
+        let elapsed = now.timeIntervalSince(epochStart)
+        let done = Double(iteration + 1) / Double(iterations)
+        let width = 24
+        let filled = Int(done * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        let eta = elapsed / done - elapsed
+        var parts = "epoch \(epoch + 1)/\(epochs) \(bar) \(iteration + 1)/\(iterations)"
+        parts += String(format: "  %.0f img/s  ETA %@  loss %.4f (ce %.4f", Double(images) / max(elapsed, 1e-9), duration(eta), losses.total, losses.crossEntropy)
+        if let metricName { parts += String(format: " %@ %.4f", metricName, losses.metric) }
+        parts += String(format: ")  lr %.2g", learningRate)
+        print("\r\(parts)\u{1B}[K", terminator: "")
+        fflush(nil)
+    }
+
+    func endEpoch(_ row: HistoryRow, epochs: Int, metricName: String?, note: String) {
+        if live { print("\r\u{1B}[K", terminator: "") }
+        switch format {
+        case .text, .quiet:
+            var line = String(format: "epoch %3d/%d  train %.4f", row.epoch, epochs, row.trainLoss)
+            if let metricName { line += String(format: " (ce %.4f %@ %.4f)", row.trainCrossEntropy, metricName, row.trainMetric) }
+            line += String(format: "  val %.4f  acc %.4f", row.validationLoss, row.validationAccuracy)
+            if let auc = row.validationAUC { line += String(format: "  auc %.4f", auc) }
+            line += String(format: "  lr %.2g  %.1f s", row.learningRate, row.seconds)
+            if !note.isEmpty { line += "  \(note)" }
+            emit(line)
+        case .jsonl:
+            var object: [String: Any] = [
+                "event": "epoch", "epoch": row.epoch, "lr": row.learningRate, "train_loss": row.trainLoss,
+                "train_ce": row.trainCrossEntropy, "train_dml": row.trainMetric, "val_loss": row.validationLoss,
+                "val_ce": row.validationCrossEntropy, "val_dml": row.validationMetric, "val_acc": row.validationAccuracy,
+                "seconds": row.seconds, "note": note,
+            ]
+            if let auc = row.validationAUC { object["val_auc"] = auc }
+            emit(json(object))
+        }
+    }
+
+    func result(_ object: [String: Any], text: String) {
+        format == .jsonl ? emit(json(object.merging(["event": "result"]) { $1 })) : emit(text)
+    }
+
+    private func emit(_ line: String) {
+        print(line)
+        fflush(nil)
+        writeLog(line)
+    }
+
+    private func writeLog(_ line: String) {
+        logFile?.write(Data("\(line)\n".utf8))
+    }
+
+    private func json(_ object: [String: Any]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "--:--" }
+        let total = Int(seconds.rounded())
+        return String(format: "%d:%02d", total / 60, total % 60)
+    }
+}

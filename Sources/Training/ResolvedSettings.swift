@@ -1,0 +1,100 @@
+import Engine
+import Foundation
+import Losses
+import Networks
+import Data
+
+/// A configuration checked and turned into the types the run uses. Every check here runs on
+/// every rank before anything collective, so a bad option ends all ranks with one message.
+struct ResolvedSettings {
+    let network: NetworkKind
+    let loss: LossConfiguration
+    let batchMode: BatchMode
+    let logFormat: LogFormat
+    let threads: Int
+    let runDirectory: String
+    let optimizerKind: String
+    let learningRate: Float
+    let weightDecay: Float
+    let momentum: Float
+
+    init(_ configuration: TrainingConfiguration, worldSize: Int) throws {
+        func choice<T: RawRepresentable>(_ name: String, _ value: String, _ all: [T]) throws -> T where T.RawValue == String {
+            guard let parsed = T(rawValue: value) else {
+                throw TrainingError.invalidOption(name: "--\(name)", value: value, expected: "one of \(all.map(\.rawValue).joined(separator: ", "))")
+            }
+            return parsed
+        }
+        network = try choice("model", configuration.model, NetworkKind.allCases)
+        let lossKind: LossKind = try choice("loss", configuration.loss, LossKind.allCases)
+        let square: BatchSimilarityTripletLoss.Square = try choice("bst-square", configuration.bstSquare, BatchSimilarityTripletLoss.Square.allCases)
+        batchMode = try choice("batch-mode", configuration.batchMode, BatchMode.allCases)
+        logFormat = try choice("log-format", configuration.logFormat, LogFormat.allCases)
+        do {
+            loss = try LossConfiguration(
+                kind: lossKind, margin: configuration.margin.map { Float($0) }, lambda: Float(configuration.lambda), square: square)
+        } catch {
+            throw TrainingError.invalidOption(name: "--margin/--lambda", value: "\(configuration.margin.map { "\($0)" } ?? "default")/\(configuration.lambda)", expected: "\(error)")
+        }
+        guard ["adam", "sgd"].contains(configuration.optimizer) else {
+            throw TrainingError.invalidOption(name: "--optimizer", value: configuration.optimizer, expected: "adam or sgd")
+        }
+        optimizerKind = configuration.optimizer
+        guard configuration.lr > 0, configuration.lr.isFinite else {
+            throw TrainingError.invalidOption(name: "--lr", value: "\(configuration.lr)", expected: "a positive learning rate such as 0.001")
+        }
+        learningRate = Float(configuration.lr)
+        guard configuration.weightDecay >= 0 else {
+            throw TrainingError.invalidOption(name: "--weight-decay", value: "\(configuration.weightDecay)", expected: "a number ≥ 0")
+        }
+        weightDecay = Float(configuration.weightDecay)
+        momentum = Float(configuration.momentum)
+        guard configuration.batch >= 2 else {
+            throw TrainingError.invalidOption(
+                name: "--batch", value: "\(configuration.batch)",
+                expected: "at least 2: the similarity losses compare samples within a batch, so one sample defines none (DESIGN §1)")
+        }
+        guard configuration.batch >= worldSize else {
+            throw TrainingError.batchTooSmallForRanks(batch: configuration.batch, ranks: worldSize)
+        }
+        guard configuration.epochs >= 1 else {
+            throw TrainingError.invalidOption(name: "--epochs", value: "\(configuration.epochs)", expected: "at least 1")
+        }
+        guard configuration.imageSize > 0, configuration.imageSize % 32 == 0 else {
+            throw TrainingError.invalidOption(
+                name: "--image-size", value: "\(configuration.imageSize)",
+                expected: "a positive multiple of 32 (the networks downsample 32 times), e.g. 128")
+        }
+        guard configuration.channels == 1 || configuration.channels == 3 else {
+            throw TrainingError.invalidOption(name: "--channels", value: "\(configuration.channels)", expected: "1 (grey) or 3 (colour)")
+        }
+        guard !configuration.train.isEmpty else {
+            throw TrainingError.invalidOption(name: "--train", value: "(none)", expected: "a folder with one subfolder of JPEG images per class")
+        }
+        if let threads = configuration.threads, threads < 1 {
+            throw TrainingError.invalidOption(name: "--threads", value: "\(threads)", expected: "at least 1")
+        }
+        threads = configuration.threads ?? Self.defaultThreads
+        runDirectory = configuration.runDir ?? Self.defaultRunDirectory(model: configuration.model, loss: configuration.loss)
+    }
+
+    /// The cores of this node shared among the ranks on it (one thread per rank when there are
+    /// more ranks than cores).
+    static var defaultThreads: Int {
+        let localRanks = ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap(Int.init) ?? 1
+        return max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, localRanks))
+    }
+
+    static func defaultRunDirectory(model: String, loss: String) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        return "runs/\(formatter.string(from: Date()))-\(model)-\(loss)"
+    }
+
+    func makeOptimizer(parameterCount: Int) -> any Optimizer {
+        optimizerKind == "sgd"
+            ? SGD(parameterCount: parameterCount, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+            : Adam(parameterCount: parameterCount, learningRate: learningRate, weightDecay: weightDecay)
+    }
+}

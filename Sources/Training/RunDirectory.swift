@@ -1,0 +1,92 @@
+import Foundation
+
+/// The folder a training run leaves behind (DESIGN §4), held with an exclusive lock so two
+/// runs cannot write into the same one.
+public final class RunDirectory {
+    public let path: String
+    private var lockDescriptor: Int32 = -1
+
+    public var checkpointsPath: String { "\(path)/checkpoints" }
+    public var weightsPath: String { "\(path)/weights" }
+    public var plotsPath: String { "\(path)/plots" }
+    public func file(_ name: String) -> String { "\(path)/\(name)" }
+
+    /// Creates (or reopens, for `--resume`) the folder and takes its lock.
+    /// - Parameter minimumFreeBytes: refuse to start when the file system has less free space,
+    ///   so a checkpoint cannot run out of room halfway through training.
+    public init(path: String, minimumFreeBytes: UInt64) throws {
+        self.path = path
+        let manager = FileManager.default
+        for folder in [path, "\(path)/checkpoints", "\(path)/weights", "\(path)/plots"] {
+            do {
+                try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw RunDirectoryError.cannotCreate(path: folder, reason: error.localizedDescription)
+            }
+        }
+        guard access(path, W_OK) == 0 else {
+            throw RunDirectoryError.cannotWrite(path: path, reason: errnoText())
+        }
+        var stats = statvfs()
+        if statvfs(path, &stats) == 0 {
+            let free = UInt64(stats.f_bavail) * UInt64(stats.f_frsize)
+            guard free >= minimumFreeBytes else {
+                throw RunDirectoryError.diskFull(path: path, free: free, needed: minimumFreeBytes)
+            }
+        }
+        let lockPath = "\(path)/run.lock"
+        lockDescriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
+        guard lockDescriptor >= 0 else { throw RunDirectoryError.cannotWrite(path: lockPath, reason: errnoText()) }
+        guard flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(lockDescriptor)
+            lockDescriptor = -1
+            throw RunDirectoryError.locked(path: path)
+        }
+        let owner = "pid \(getpid()) on \(ProcessInfo.processInfo.hostName)\n"
+        ftruncate(lockDescriptor, 0)
+        _ = owner.withCString { Foundation.write(lockDescriptor, $0, strlen($0)) }
+    }
+
+    deinit {
+        if lockDescriptor >= 0 {
+            flock(lockDescriptor, LOCK_UN)
+            close(lockDescriptor)
+        }
+    }
+
+    /// Whether a completed epoch's checkpoint is present (a run to resume, or one to protect).
+    public var hasCheckpoint: Bool {
+        FileManager.default.fileExists(atPath: "\(checkpointsPath)/last.ckpt")
+    }
+
+    public func write(_ text: String, to name: String) throws {
+        try AtomicFile.write(text, to: file(name))
+    }
+
+    public func write(_ data: Data, to name: String) throws {
+        try AtomicFile.write(data, to: file(name))
+    }
+}
+
+public enum RunDirectoryError: Error, CustomStringConvertible {
+    case cannotCreate(path: String, reason: String)
+    case cannotWrite(path: String, reason: String)
+    case diskFull(path: String, free: UInt64, needed: UInt64)
+    case locked(path: String)
+    case existingRun(path: String)
+
+    public var description: String {
+        switch self {
+        case .cannotCreate(let path, let reason):
+            return "cannot create run directory \(path): \(reason); choose another with --run-dir"
+        case .cannotWrite(let path, let reason):
+            return "cannot write \(path): \(reason); check permissions and free space, or choose another --run-dir"
+        case .diskFull(let path, let free, let needed):
+            return "only \(free / 1_000_000) MB free where \(path) lives; a run needs at least \(needed / 1_000_000) MB for checkpoints and weights; free some space or choose another --run-dir"
+        case .locked(let path):
+            return "another bstrain run is using \(path) (see \(path)/run.lock); wait for it to finish or choose another --run-dir"
+        case .existingRun(let path):
+            return "\(path) already holds a run (checkpoints/last.ckpt); continue it with --resume \(path), or pass --overwrite to start again there, or choose another --run-dir"
+        }
+    }
+}

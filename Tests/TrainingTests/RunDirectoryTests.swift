@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import Training
+
+@Suite struct RunDirectoryTests {
+    func temporaryPath() -> String {
+        NSTemporaryDirectory() + "bstrain-run-\(UUID().uuidString)"
+    }
+
+    @Test func createsTheLayoutAndRefusesASecondHolder() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let first = try RunDirectory(path: path, minimumFreeBytes: 0)
+        for folder in ["checkpoints", "weights", "plots"] {
+            #expect(FileManager.default.fileExists(atPath: "\(path)/\(folder)"))
+        }
+        #expect(throws: RunDirectoryError.self) { try RunDirectory(path: path, minimumFreeBytes: 0) }
+        _ = first
+    }
+
+    @Test func refusesWhenTheDiskHasTooLittleSpace() {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: RunDirectoryError.self) { try RunDirectory(path: path, minimumFreeBytes: .max) }
+    }
+
+    @Test func atomicWriteReplacesWholeFilesAndLeavesNoTemporaries() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let directory = try RunDirectory(path: path, minimumFreeBytes: 0)
+        try directory.write("first", to: "history.csv")
+        try directory.write("second", to: "history.csv")
+        #expect(try String(contentsOfFile: directory.file("history.csv"), encoding: .utf8) == "second")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.contains("partial") }
+        #expect(leftovers.isEmpty)
+    }
+}
+
+@Suite struct CRC32Tests {
+    @Test func matchesTheStandardCheckValue() {
+        // The CRC-32 check value of "123456789" is 0xCBF43926 (zlib, IEEE 802.3).
+        let value = Array("123456789".utf8).withUnsafeBytes { CRC32.checksum($0) }
+        #expect(value == 0xCBF4_3926)
+    }
+}
+
+@Suite struct TrainingConfigurationTests {
+    @Test func aPartialYAMLFileKeepsTheOtherDefaults() throws {
+        let path = NSTemporaryDirectory() + "bstrain-config-\(UUID().uuidString).yaml"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "model: shufflenetv2\nbatch: 24\ngroups-per-class: 3\nsync-bn: true\nlr: 0.01\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let configuration = try TrainingConfiguration.load(yamlFile: path)
+        var expected = TrainingConfiguration()
+        expected.model = "shufflenetv2"
+        expected.batch = 24
+        expected.groupsPerClass = "3"
+        expected.syncBn = true
+        expected.lr = 0.01
+        #expect(configuration == expected)
+    }
+
+    @Test func unknownOptionsAreRefusedByName() throws {
+        let path = NSTemporaryDirectory() + "bstrain-config-\(UUID().uuidString).yaml"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "batch-size: 24\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect { try TrainingConfiguration.load(yamlFile: path) } throws: { error in
+            "\(error)".contains("batch-size")
+        }
+    }
+
+    @Test func theResolvedYAMLListsEveryOptionAndReadsBack() throws {
+        var configuration = TrainingConfiguration()
+        configuration.train = "data/train"
+        let text = try configuration.yaml()
+        for key in ["val:", "test:", "margin:", "threads:", "run-dir:", "image-size:"] {
+            #expect(text.contains(key), "missing \(key)")
+        }
+        let path = NSTemporaryDirectory() + "bstrain-config-\(UUID().uuidString).yaml"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try TrainingConfiguration.load(yamlFile: path) == configuration)
+    }
+}
