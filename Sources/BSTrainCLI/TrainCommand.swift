@@ -46,6 +46,8 @@ struct TrainCommand: ParsableCommand {
     var augment: Bool?
     @Flag(help: "Skip corrupt or non-JPEG files (listed in skipped.csv) instead of stopping.")
     var skipBad = false
+    @Flag(help: "Skip a step whose loss or gradients are NaN or infinite (with a warning) instead of stopping the run.")
+    var skipNonfinite = false
     @Option(help: "K-means data-mining groups per class: one count or one per class, e.g. \"2,3\" (default: 2).")
     var groupsPerClass: String?
     @Option(help: "Batch composition: ratio (groups in proportion to their size), balanced or random (default: ratio).")
@@ -124,6 +126,7 @@ struct TrainCommand: ParsableCommand {
         override(channels, \.channels)
         override(augment, \.augment)
         if skipBad { configuration.skipBad = true }
+        if skipNonfinite { configuration.skipNonfinite = true }
         override(groupsPerClass, \.groupsPerClass)
         override(batchMode, \.batchMode)
         override(model?.rawValue, \.model)
@@ -153,9 +156,12 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try resolvedConfiguration()
+        var outcome = TrainingOutcome.completed
         try runOnEveryRank { communicator in
             let trainer = try Trainer(configuration: configuration, communicator: communicator, resume: resume != nil, overwrite: overwrite)
-            try trainer.run()
+            outcome = try trainer.run()
         }
+        // 128 + SIGINT, as a shell reports a program stopped by Ctrl-C.
+        if outcome == .interrupted { throw ExitCode(130) }
     }
 }

@@ -47,9 +47,11 @@ public final class BatchLoader {
     }
 
     /// Starts epoch `epoch` over `plan` (global sample indices per iteration), dropping
-    /// whatever was prepared for an earlier epoch.
-    public func start(epoch: Int, plan: [[Int]]) {
-        worker.start(epoch: epoch, plan: plan)
+    /// whatever was prepared for an earlier epoch. A run resumed in the middle of an epoch
+    /// passes the iteration it stopped at; samples keep the augmentation of their position
+    /// in the whole plan.
+    public func start(epoch: Int, plan: [[Int]], firstIteration: Int = 0) {
+        worker.start(epoch: epoch, plan: plan, firstIteration: firstIteration)
     }
 
     /// Waits for the next batch of the epoch and writes this rank's slice of it into `input`
@@ -109,15 +111,16 @@ private final class Worker: @unchecked Sendable {
         slots = (0..<2).map { _ in Slot(capacity: capacity * cache.pixelsPerImage) }
     }
 
-    func start(epoch: Int, plan: [[Int]]) {
+    func start(epoch: Int, plan: [[Int]], firstIteration: Int) {
+        precondition((0...plan.count).contains(firstIteration))
         condition.lock()
         defer { condition.unlock() }
         self.epoch = epoch
         self.plan = plan
         planOffsets = plan.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         generation += 1
-        produced = 0
-        consumed = 0
+        produced = firstIteration
+        consumed = firstIteration
         for slot in slots where slot.iteration != Slot.filling { slot.iteration = Slot.free }
         condition.broadcast()
     }

@@ -96,10 +96,25 @@ public final class Executor {
     public var embeddingGradient: UnsafeMutablePointer<Float> { gradient(of: graph.embedding) }
     public var logitsGradient: UnsafeMutablePointer<Float> { gradient(of: graph.logits) }
 
+    /// When set, forward and backward time every node into it (for `bstrain bench`).
+    public var profile: ExecutionProfile?
+
+    /// Called during backward after each node whose parameters' gradients are then final,
+    /// with the arena offset from which every trainable gradient is complete (nodes run in
+    /// reverse and own increasing offsets). The distributed reducer starts all-reducing a
+    /// bucket as soon as this passes its start.
+    public var onGradientsFinal: ((_ firstFinalOffset: Int) -> Void)?
+
     public func forward(_ context: RunContext) {
         precondition(context.batch <= batchCapacity, "batch \(context.batch) exceeds capacity \(batchCapacity)")
         for index in 1..<graph.nodes.count {
-            graph.nodes[index].operation!.forward(ios[index], context)
+            if let profile {
+                let start = profile.now()
+                graph.nodes[index].operation!.forward(ios[index], context)
+                profile.forwardSeconds[index] += profile.now() - start
+            } else {
+                graph.nodes[index].operation!.forward(ios[index], context)
+            }
         }
     }
 
@@ -113,8 +128,19 @@ public final class Executor {
 
     /// Back-propagates from the gradients the loss put on the embedding and logits.
     public func backward(_ context: RunContext) {
+        var reported = graph.trainableCount
         for index in stride(from: graph.nodes.count - 1, through: 1, by: -1) {
-            graph.nodes[index].operation!.backward(ios[index], context)
+            if let profile {
+                let start = profile.now()
+                graph.nodes[index].operation!.backward(ios[index], context)
+                profile.backwardSeconds[index] += profile.now() - start
+            } else {
+                graph.nodes[index].operation!.backward(ios[index], context)
+            }
+            if let onGradientsFinal, graph.parameterOffsets[index] < reported {
+                reported = graph.parameterOffsets[index]
+                onGradientsFinal(reported)
+            }
         }
     }
 

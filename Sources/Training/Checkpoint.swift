@@ -19,6 +19,28 @@ struct TrainingState: Codable, Equatable {
     var classNames: [String]
     var imageSize: Int
     var channels: Int
+    /// Set when the run was interrupted inside an epoch.
+    var epochProgress: EpochProgress?
+}
+
+/// How far an epoch got, and its running loss sums, for a run interrupted inside it.
+struct EpochProgress: Codable, Equatable {
+    /// The next iteration to run.
+    var iteration = 0
+    /// Steps that updated the weights (skipped non-finite steps are not counted).
+    var steps = 0
+    var total = 0.0
+    var crossEntropy = 0.0
+    var metric = 0.0
+    var images = 0
+    var seconds = 0.0
+
+    mutating func add(_ losses: StepLosses) {
+        steps += 1
+        total += losses.total
+        crossEntropy += losses.crossEntropy
+        metric += losses.metric
+    }
 }
 
 /// checkpoints/last.ckpt: a safetensors file holding the model's tensors, the optimizer's

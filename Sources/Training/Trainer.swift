@@ -29,8 +29,12 @@ public final class Trainer {
     /// The run directory rank 0 writes to.
     public var runDirectoryPath: String { settings.runDirectory }
 
-    public func run() throws {
+    /// Trains to the end (early stopping or --epochs) or until interrupted (SIGINT/SIGTERM on
+    /// rank 0, after which every rank stops with a checkpoint of where it was).
+    @discardableResult
+    public func run() throws -> TrainingOutcome {
         BLAS.setThreads(settings.threads)
+        Interruption.install()
         let runDirectory = try agreeOnRoot { () -> RunDirectory? in
             try prepareRunDirectory()
         }
@@ -96,48 +100,55 @@ public final class Trainer {
             let epoch = state.completedEpochs
             let epochStart = Date()
             let plan = sampler.plan(epoch: epoch)
-            loader.start(epoch: epoch, plan: plan)
+            var progress = state.epochProgress ?? EpochProgress()
+            state.epochProgress = nil
+            loader.start(epoch: epoch, plan: plan, firstIteration: progress.iteration)
             optimizer.learningRate = Float(state.learningRate)
             display?.startEpoch()
-            var sums = (total: 0.0, crossEntropy: 0.0, metric: 0.0)
-            var images = 0
-            for (iteration, batch) in plan.enumerated() {
+            for iteration in progress.iteration..<plan.count {
+                let batch = plan[iteration]
                 guard let localCount = loader.next(into: model.executor.input, labels: &labels) else { break }
                 let context = RunContext(
                     batch: localCount, training: true, threads: settings.threads, seed: configuration.seed,
                     step: UInt64(state.globalStep),
                     firstGlobalSample: iteration * configuration.batch + communicator.sliceRange(total: batch.count).lowerBound)
                 let losses = try step.run(localCount: localCount, labels: labels, globalCount: batch.count, context: context)
-                try checkFinite(losses, epoch: epoch, iteration: iteration, model: model, runDirectory: runDirectory)
-                optimizer.step(parameters: model.executor.parameters, gradients: model.executor.parameterGradients)
+                if try stepIsFinite(losses, epoch: epoch, iteration: iteration, model: model, runDirectory: runDirectory) {
+                    optimizer.step(parameters: model.executor.parameters, gradients: model.executor.parameterGradients)
+                    progress.add(losses)
+                }
                 state.globalStep += 1
-                sums.total += losses.total
-                sums.crossEntropy += losses.crossEntropy
-                sums.metric += losses.metric
-                images += batch.count
+                progress.iteration = iteration + 1
+                progress.images += batch.count
                 display?.iteration(
                     epoch: epoch, epochs: configuration.epochs, iteration: iteration, iterations: plan.count,
-                    images: images, losses: losses, metricName: metricName, learningRate: state.learningRate)
+                    images: progress.images, losses: losses, metricName: metricName, learningRate: state.learningRate)
+                if try communicator.broadcast(Interruption.requested), progress.iteration < plan.count {
+                    progress.seconds += Date().timeIntervalSince(epochStart)
+                    state.epochProgress = progress
+                    try saveInterrupted(state: state, model: model, optimizer: optimizer, runDirectory: runDirectory)
+                    return .interrupted
+                }
             }
             if !configuration.syncBn { try model.averageState(communicator) }
 
             // Rank 0 evaluates and decides; the decision reaches every rank.
             var decision = EpochDecision(learningRate: state.learningRate, stop: false)
             if let runDirectory, let display {
-                let iterations = Double(max(1, plan.count))
+                let iterations = Double(max(1, progress.steps))
                 let validationResult = try evaluator.evaluate(validation)
                 let metrics = try ClassificationMetrics(probabilities: validationResult.probabilities, labels: validationResult.labels, classNames: dataset.classNames)
-                let trainLoss = sums.total / iterations
+                let trainLoss = progress.total / iterations
                 let nextRate = state.scheduler.update(loss: trainLoss, learningRate: state.learningRate)
                 let stopping = state.earlyStopping.update(loss: validationResult.total, epoch: epoch)
                 var row = HistoryRow(
                     epoch: epoch + 1, learningRate: state.learningRate, trainLoss: trainLoss,
-                    trainCrossEntropy: sums.crossEntropy / iterations, trainMetric: sums.metric / iterations,
+                    trainCrossEntropy: progress.crossEntropy / iterations, trainMetric: progress.metric / iterations,
                     validationLoss: validationResult.total, validationCrossEntropy: validationResult.crossEntropy,
                     validationMetric: validationResult.metric, validationAccuracy: metrics.accuracy,
                     validationAUC: metrics.auc, validationMeanSensitivity: metrics.meanSensitivity,
                     validationMeanSpecificity: metrics.meanSpecificity, seconds: 0)
-                row.seconds = Date().timeIntervalSince(epochStart)
+                row.seconds = progress.seconds + Date().timeIntervalSince(epochStart)
                 state.history.append(row)
                 state.completedEpochs = epoch + 1
                 state.learningRate = nextRate
@@ -169,6 +180,7 @@ public final class Trainer {
                 test: try test.map { try evaluator.evaluate($0) }, seconds: Date().timeIntervalSince(clock))
         }
         try communicator.barrier()
+        return .completed
     }
 
     // MARK: - Steps of a run
@@ -284,14 +296,32 @@ public final class Trainer {
         return model.snapshot()
     }
 
-    private func checkFinite(_ losses: StepLosses, epoch: Int, iteration: Int, model: Model, runDirectory: RunDirectory?) throws {
+    /// Whether the step's loss and gradients are finite. A non-finite step stops the run before
+    /// the optimizer can write NaN into the weights, or, with --skip-nonfinite, is skipped.
+    /// Every rank sees the same global loss and summed gradients, so all decide alike.
+    private func stepIsFinite(_ losses: StepLosses, epoch: Int, iteration: Int, model: Model, runDirectory: RunDirectory?) throws -> Bool {
         var gradientSum: Float = 0
         for value in model.executor.parameterGradients { gradientSum += value }
-        guard losses.total.isFinite, gradientSum.isFinite else {
-            let detail = losses.total.isFinite ? "a parameter gradient is NaN or infinite" : "the loss is \(losses.total)"
-            let checkpoint = runDirectory.map { "\($0.checkpointsPath)/last.ckpt" }.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
-            throw TrainingError.nonFiniteLoss(epoch: epoch, iteration: iteration, detail: detail, lastCheckpoint: checkpoint)
+        if losses.total.isFinite && gradientSum.isFinite { return true }
+        let detail = losses.total.isFinite ? "a parameter gradient is NaN or infinite" : "the loss is \(losses.total)"
+        if configuration.skipNonfinite {
+            display?.warning("epoch \(epoch + 1), iteration \(iteration + 1): \(detail); step skipped (--skip-nonfinite)")
+            return false
         }
+        let checkpoint = runDirectory.map { "\($0.checkpointsPath)/last.ckpt" }.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+        throw TrainingError.nonFiniteLoss(epoch: epoch, iteration: iteration, detail: detail, lastCheckpoint: checkpoint)
+    }
+
+    /// Every rank averages BN statistics (a collective); rank 0 writes a checkpoint of the
+    /// position inside the epoch, which `--resume` continues from.
+    private func saveInterrupted(state: TrainingState, model: Model, optimizer: any Optimizer, runDirectory: RunDirectory?) throws {
+        if !configuration.syncBn { try model.averageState(communicator) }
+        guard let runDirectory, let display else { return }
+        var state = state
+        state.optimizerStepCount = optimizer.stepCount
+        let path = "\(runDirectory.checkpointsPath)/last.ckpt"
+        try Checkpoint.write(to: path, model: model, optimizer: optimizer, state: state)
+        display.message("interrupted in epoch \(state.completedEpochs + 1) at iteration \(state.epochProgress?.iteration ?? 0); checkpoint written to \(path); continue with --resume \(runDirectory.path)")
     }
 
     private func weightsMetadata(_ state: TrainingState) -> [String: String] {
@@ -314,6 +344,12 @@ public final class Trainer {
 private final class SendableCommunicator: @unchecked Sendable {
     let communicator: Communicator
     init(_ communicator: Communicator) { self.communicator = communicator }
+}
+
+/// How a run ended.
+public enum TrainingOutcome: Sendable {
+    case completed
+    case interrupted
 }
 
 /// What rank 0 decides after an epoch.
