@@ -111,6 +111,9 @@ struct TrainCommand: ParsableCommand {
     func resolvedConfiguration() throws -> TrainingConfiguration {
         var configuration = TrainingConfiguration()
         if let resume {
+            guard FileManager.default.fileExists(atPath: "\(resume)/config.yaml") else {
+                throw TrainingError.missingFile(path: "\(resume)/config.yaml", what: "--resume: the configuration of the run to continue,")
+            }
             configuration = try TrainingConfiguration.load(yamlFile: "\(resume)/config.yaml")
             configuration.runDir = resume
         }

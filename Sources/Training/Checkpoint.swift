@@ -89,12 +89,11 @@ enum Checkpoint {
         }
         var checksum = CRC32()
         checksum.update(UnsafeRawBufferPointer(start: stateJSON, count: stateJSON.utf8.count))
-        let modelNames = model.graph.parameters.map(\.name)
+        // The writer summed the tensors in the order it stored them: by data offset.
         let optimizerNames = file.tensors.keys.filter { $0.hasPrefix("optimizer.") }.sorted()
+        let storedRanges = file.tensors.values.map(\.byteRange).sorted { $0.lowerBound < $1.lowerBound }
         file.data.withUnsafeBytes { raw in
-            for name in modelNames + optimizerNames {
-                if let range = file.tensors[name]?.byteRange { checksum.update(UnsafeRawBufferPointer(rebasing: raw[range])) }
-            }
+            for range in storedRanges { checksum.update(UnsafeRawBufferPointer(rebasing: raw[range])) }
         }
         guard checksum.value == stored else {
             throw TrainingError.corruptCheckpoint(path: path, reason: "checksum mismatch: the file was truncated or altered")

@@ -30,12 +30,8 @@ struct ResolvedSettings {
         let square: BatchSimilarityTripletLoss.Square = try choice("bst-square", configuration.bstSquare, BatchSimilarityTripletLoss.Square.allCases)
         batchMode = try choice("batch-mode", configuration.batchMode, BatchMode.allCases)
         logFormat = try choice("log-format", configuration.logFormat, LogFormat.allCases)
-        do {
-            loss = try LossConfiguration(
-                kind: lossKind, margin: configuration.margin.map { Float($0) }, lambda: Float(configuration.lambda), square: square)
-        } catch {
-            throw TrainingError.invalidOption(name: "--margin/--lambda", value: "\(configuration.margin.map { "\($0)" } ?? "default")/\(configuration.lambda)", expected: "\(error)")
-        }
+        loss = try LossConfiguration(
+            kind: lossKind, margin: configuration.margin.map { Float($0) }, lambda: Float(configuration.lambda), square: square)
         guard ["adam", "sgd"].contains(configuration.optimizer) else {
             throw TrainingError.invalidOption(name: "--optimizer", value: configuration.optimizer, expected: "adam or sgd")
         }

@@ -16,13 +16,8 @@ public final class RunDirectory {
     ///   so a checkpoint cannot run out of room halfway through training.
     public init(path: String, minimumFreeBytes: UInt64) throws {
         self.path = path
-        let manager = FileManager.default
         for folder in [path, "\(path)/checkpoints", "\(path)/weights", "\(path)/plots"] {
-            do {
-                try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                throw RunDirectoryError.cannotCreate(path: folder, reason: error.localizedDescription)
-            }
+            try Self.createFolder(folder)
         }
         guard access(path, W_OK) == 0 else {
             throw RunDirectoryError.cannotWrite(path: path, reason: errnoText())
@@ -45,6 +40,20 @@ public final class RunDirectory {
         let owner = "pid \(getpid()) on \(ProcessInfo.processInfo.hostName)\n"
         ftruncate(lockDescriptor, 0)
         _ = owner.withCString { Foundation.write(lockDescriptor, $0, strlen($0)) }
+    }
+
+    /// mkdir -p, with the system's own reason when it fails.
+    private static func createFolder(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            guard isFolder.boolValue else { throw RunDirectoryError.cannotCreate(path: path, reason: "a file of that name exists") }
+            return
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty && parent != path { try createFolder(parent) }
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+            throw RunDirectoryError.cannotCreate(path: path, reason: errnoText())
+        }
     }
 
     deinit {
