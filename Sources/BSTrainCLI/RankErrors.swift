@@ -27,6 +27,7 @@ func runOnEveryRank(_ body: (Communicator) throws -> Void) throws {
     } catch {
         let agreed = error is RankFailure || error is TrainingError || error is ConfigurationError
             || error is DatasetError || error is RunDirectoryError || error is NetworkError || error is LossError
+            || error is ComparisonError || error is WeightsError
         if communicator.isRoot || !agreed {
             let prefix = communicator.worldSize > 1 && !communicator.isRoot ? "bstrain (rank \(communicator.rank)): error: " : "bstrain: error: "
             FileHandle.standardError.write(Data("\(prefix)\(error)\n".utf8))

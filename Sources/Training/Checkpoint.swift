@@ -21,6 +21,8 @@ struct TrainingState: Codable, Equatable {
     var channels: Int
     /// Set when the run was interrupted inside an epoch.
     var epochProgress: EpochProgress?
+    /// Early stopping ended the run; resuming it trains no further.
+    var stoppedEarly = false
 }
 
 /// How far an epoch got, and its running loss sums, for a run interrupted inside it.

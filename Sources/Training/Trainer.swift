@@ -96,7 +96,10 @@ public final class Trainer {
         let metricName = settings.loss.kind.metric.map { $0.rawValue }
         var labels = [Int](repeating: 0, count: localCapacity)
 
-        while state.completedEpochs < configuration.epochs {
+        if state.stoppedEarly {
+            display?.message("this run already stopped early after epoch \(state.completedEpochs); reporting its best weights")
+        }
+        while state.completedEpochs < configuration.epochs && !state.stoppedEarly {
             let epoch = state.completedEpochs
             let epochStart = Date()
             let plan = sampler.plan(epoch: epoch)
@@ -161,6 +164,7 @@ public final class Trainer {
                 }
                 if nextRate != row.learningRate { notes.append(String(format: "lr → %.2g", nextRate)) }
                 if stopping == .stop { notes.append("early stop (best epoch \(state.earlyStopping.bestEpoch + 1))") }
+                state.stoppedEarly = stopping == .stop
                 try saveEpoch(state: state, model: model, optimizer: optimizer, runDirectory: runDirectory)
                 display.endEpoch(row, epochs: configuration.epochs, metricName: metricName, note: notes.joined(separator: "; "))
                 decision = EpochDecision(learningRate: nextRate, stop: stopping == .stop)
@@ -325,10 +329,10 @@ public final class Trainer {
     }
 
     private func weightsMetadata(_ state: TrainingState) -> [String: String] {
-        [
-            "model": state.model, "loss": state.loss, "classes": state.classNames.joined(separator: ","),
-            "image_size": "\(state.imageSize)", "channels": "\(state.channels)", "epoch": "\(state.completedEpochs)",
-        ]
+        WeightsMetadata(
+            network: settings.network, loss: state.loss, classNames: state.classNames, imageSize: state.imageSize,
+            channels: state.channels, epoch: state.completedEpochs
+        ).safetensorsMetadata
     }
 
     private func saveEpoch(state: TrainingState, model: Model, optimizer: any Optimizer, runDirectory: RunDirectory) throws {

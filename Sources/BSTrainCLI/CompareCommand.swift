@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import Losses
+import Networks
+import Training
+
+/// `bstrain compare`: the paper's comparison of losses across networks (Tables 4 and 6).
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Train a grid of networks x losses on the same data and seed; write the comparison table and ROC plots.",
+        discussion: """
+            Every cell is a full 'bstrain train' run with the options given here (the paper's \
+            defaults otherwise), in OUT/runs/<model>-<loss>. Then OUT/table.md and OUT/table.csv hold \
+            mean SEN, mean SPE, ACC and AUC per network and loss, on --test when given, else on the \
+            validation split; OUT/roc-<model>.svg overlays one ROC curve per loss (the positive \
+            class's for two classes, the micro-average over classes for more). The table is \
+            rewritten after every run, so it holds the finished cells if a later one fails; Ctrl-C stops the \
+            grid after a checkpoint, and --resume continues it. Under mpirun every rank runs the same \
+            grid, each cell as one distributed run.
+            """)
+
+    @Option(help: "Training images: a folder with one subfolder of JPEGs per class.")
+    var train: String
+    @Option(help: "Validation images with the same classes (default: hold out --val-fraction of --train).")
+    var val: String?
+    @Option(help: "Share of each training class held out for validation when --val is not given (default: 0.1).")
+    var valFraction: Double?
+    @Option(help: "Held-out test images; the table reports on them when given.")
+    var test: String?
+    @Option(help: "Networks, comma-separated: \(NetworkKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var models: String
+    @Option(help: "Losses, comma-separated: \(LossKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var losses: String
+    @Option(help: "Folder for runs/, table.md, table.csv and roc-<model>.svg.")
+    var out: String
+
+    @Option(help: "YAML file with any 'bstrain train' option (names without dashes) as the base of every run.")
+    var config: String?
+    @Option(help: "Maximum number of epochs per run (default: 400, with early stopping).")
+    var epochs: Int?
+    @Option(help: "Global batch size N_b (default: 36).")
+    var batch: Int?
+    @Option(help: "Iterations per epoch (default: training images / batch, rounded up).")
+    var iterationsPerEpoch: Int?
+    @Option(help: "Side of the square input images in pixels, a multiple of 32 (default: 128).")
+    var imageSize: Int?
+    @Option(help: "1 (grey) or 3 (colour) input channels (default: 1).")
+    var channels: Int?
+    @Option(help: "Seed shared by every run (default: 1).")
+    var seed: UInt64?
+    @Option(help: "Threads per rank (default: cores / ranks on this node).")
+    var threads: Int?
+    @Option(help: "text, jsonl or quiet, for every run's progress (default: text).")
+    var logFormat: String?
+    @Flag(help: "Continue a grid in --out: runs listed in its table.csv are reused, an interrupted one continues from its checkpoint. Give the same options as before.")
+    var resume = false
+    @Flag(help: "Start again in run directories that already hold a run, replacing their files.")
+    var overwrite = false
+
+    func validate() throws {
+        guard !(resume && overwrite) else { throw ValidationError("--resume continues the runs in --out and --overwrite replaces them: give one") }
+    }
+
+    func run() throws {
+        var base = try config.map { try TrainingConfiguration.load(yamlFile: $0) } ?? TrainingConfiguration()
+        base.train = train
+        if let val { base.val = val }
+        if let valFraction { base.valFraction = valFraction }
+        if let test { base.test = test }
+        if let epochs { base.epochs = epochs }
+        if let batch { base.batch = batch }
+        if let iterationsPerEpoch { base.iterationsPerEpoch = iterationsPerEpoch }
+        if let imageSize { base.imageSize = imageSize }
+        if let channels { base.channels = channels }
+        if let seed { base.seed = seed }
+        if let threads { base.threads = threads }
+        if let logFormat { base.logFormat = logFormat }
+        let comparison = try LossComparison(
+            base: base, networks: try parseList(models, option: "--models"), losses: try parseList(losses, option: "--losses"),
+            outputPath: out)
+        var outcome = TrainingOutcome.completed
+        try runOnEveryRank { communicator in
+            let result = try comparison.run(
+                communicator: communicator, start: resume ? .resume : overwrite ? .overwrite : .fresh, log: { print($0) })
+            outcome = result.outcome
+            guard let table = result.table else { return }
+            print("")
+            print(table.markdown, terminator: "")
+            if outcome == .interrupted {
+                print("\ninterrupted after \(table.entries.count) finished run(s), listed in \(out)/table.md; continue the grid with the same command and --resume")
+            } else {
+                let plots = comparison.networks.map { "roc-\($0.rawValue).svg" }.joined(separator: ", ")
+                print("\nwrote table.md, table.csv and \(plots) to \(out)")
+            }
+        }
+        if outcome == .interrupted { throw ExitCode(130) }
+    }
+
+    /// The comma-separated names of `text` as values of `T`.
+    private func parseList<T: RawRepresentable & CaseIterable>(_ text: String, option: String) throws -> [T] where T.RawValue == String {
+        try text.split(separator: ",").map { name in
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard let value = T(rawValue: trimmed) else {
+                throw ValidationError("\(option): '\(trimmed)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return value
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Data
+import Foundation
+import Networks
+import Training
+
+/// `bstrain embed`: the embeddings of a labelled folder as CSV, for other tools.
+struct EmbedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Write the embeddings of a labelled folder's images as CSV: path, label, f0 ... f<l-1>.",
+        discussion: """
+            The embedding is the globally pooled feature vector that feeds the classifier, the vector \
+            the metric loss compares; its width l per network: \
+            \(NetworkKind.allCases.map { "\($0.rawValue) \($0.embeddingWidth)" }.joined(separator: ", ")). DIR holds one subfolder of \
+            JPEGs per class; its classes need not be the trained ones. Paths in the CSV are DIR joined \
+            with each image's path in it; label is its class folder's name.
+            """)
+
+    @OptionGroup var options: InferenceOptions
+
+    @Argument(help: "Images: a folder with one subfolder of JPEGs per class.")
+    var directory: String
+
+    @Option(help: "CSV file to write (default: standard output).")
+    var out: String?
+
+    @Flag(help: "Leave out corrupt or non-JPEG files (listed on stderr) instead of stopping.")
+    var skipBad = false
+
+    func run() throws {
+        let trained = try options.open()
+        let folder = try ImageFolder.scan(URL(fileURLWithPath: directory))
+        let inference = try trained.infer(folder, threads: options.threadCount)
+        if let first = inference.failures.first, !skipBad { throw first.error }
+        for failure in inference.failures {
+            FileHandle.standardError.write(Data("bstrain: warning: skipped \(failure.error)\n".utf8))
+        }
+        let csv = inference.embeddingCSV(root: directory, classNames: folder.classNames)
+        guard let out else {
+            print(csv, terminator: "")
+            return
+        }
+        do {
+            try Data(csv.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+        } catch {
+            throw DatasetError.unwritableFile(path: out, reason: error.localizedDescription)
+        }
+        print("wrote \(inference.images.count) embeddings of width \(inference.embeddingWidth) to \(out)")
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Data
+import Foundation
+import Training
+
+/// `bstrain eval`: the paper's metrics of trained weights on a labelled folder.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate trained weights on a labelled folder: per-class and mean SEN and SPE, ACC, AUC, confusion matrix.",
+        discussion: """
+            The network, classes, image size and channels come from the weights file's metadata; \
+            the folder must hold one subfolder per trained class, named the same. Images are decoded \
+            and resized as in training. SEN = TP/(TP+FN) and SPE = TN/(TN+FP) per class (one against \
+            the rest) and their means, ACC, and AUC (of the positive class for two classes, the macro \
+            average of one-vs-rest AUCs for more), as in the paper's eqs. 9-11. With --out, writes \
+            metrics.json and roc.csv (the layouts of a run directory, split "test") and the figures \
+            roc.svg, confusion.svg and embeddings-pca.svg.
+            """)
+
+    @OptionGroup var options: InferenceOptions
+
+    @Option(help: "Labelled images: a folder with one subfolder of JPEGs per class.")
+    var test: String
+
+    @Option(help: "Folder for metrics.json, roc.csv and the plots (created if missing).")
+    var out: String?
+
+    @Flag(help: "Skip corrupt or non-JPEG files (listed on stderr) instead of stopping.")
+    var skipBad = false
+
+    func run() throws {
+        let trained = try options.open()
+        let folder = try ImageFolder.scan(URL(fileURLWithPath: test))
+        try trained.checkClasses(of: folder)
+        let cache = try trained.decode(folder, threads: options.threadCount, skipBad: skipBad)
+        for skipped in cache.skipped {
+            FileHandle.standardError.write(Data("bstrain: warning: skipped \(skipped.error)\n".utf8))
+        }
+        let report = try SplitReport(split: "test", evaluation: try trained.evaluate(cache, threads: options.threadCount), classNames: trained.metadata.classNames)
+        print(trained.summary)
+        print("test: \(test), \(cache.count) images")
+        print("")
+        for line in metricsLines(report.metrics) { print(line) }
+        if let out {
+            try report.write(to: out)
+            print("")
+            print("wrote metrics.json, roc.csv, roc.svg, confusion.svg and embeddings-pca.svg to \(out)")
+        }
+    }
+
+    /// Per-class SEN, SPE and AUC with their means, ACC and AUC, then the confusion matrix.
+    private func metricsLines(_ metrics: ClassificationMetrics) -> [String] {
+        func format(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "n/a" }
+        let matrix = metrics.confusionMatrix
+        var perClass = [["class", "images", "SEN", "SPE", "AUC"]]
+        for (index, name) in metrics.classNames.enumerated() {
+            perClass.append([
+                name, "\(matrix.support(of: index))", format(metrics.sensitivity[index]),
+                format(metrics.specificity[index]), format(metrics.classAUC[index]),
+            ])
+        }
+        perClass.append(["mean", "\(matrix.sampleCount)", format(metrics.meanSensitivity), format(metrics.meanSpecificity), ""])
+        var confusion = [["true \\ predicted"] + metrics.classNames]
+        for (index, name) in metrics.classNames.enumerated() {
+            confusion.append([name] + matrix.rows[index].map { "\($0)" })
+        }
+        return textTable(perClass)
+            + ["", "ACC \(format(metrics.accuracy))  AUC \(format(metrics.auc))"
+                + (metrics.classNames.count > 2 ? " (macro-average of one-vs-rest)" : " (\(metrics.classNames[1]) positive)"), ""]
+            + textTable(confusion)
+    }
+}

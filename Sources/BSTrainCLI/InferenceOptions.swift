@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import Training
+
+/// The options `eval`, `predict` and `embed` share: which weights, and how to run them.
+struct InferenceOptions: ParsableArguments {
+    @Option(help: "Weights written by 'bstrain train' (RUN_DIR/weights/best.safetensors).")
+    var weights: String
+
+    @Option(help: "Images per forward pass.")
+    var batch = 36
+
+    @Option(help: "Threads for decoding, the engine and OpenBLAS (default: all cores).")
+    var threads: Int?
+
+    func validate() throws {
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+
+    var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    /// The weights opened and their network built for batches of `batch`.
+    func open() throws -> TrainedModel {
+        try TrainedModel(weightsPath: weights, batchCapacity: batch)
+    }
+}

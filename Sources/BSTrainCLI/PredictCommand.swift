@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Training
+
+/// `bstrain predict`: class probabilities of unlabelled images.
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Print the class probabilities and the predicted class of each image, as CSV or JSON.",
+        discussion: """
+            PATH may be JPEG files or folders, searched recursively for .jpg/.jpeg files (hidden \
+            ones skipped). Images are decoded and resized as in training; the network, classes and \
+            input size come from the weights file. The predicted class is the most probable one. \
+            A file that cannot be read or decoded is reported on stderr and the others are still \
+            predicted; the exit status is then non-zero unless --skip-bad is given.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case csv, json
+    }
+
+    @OptionGroup var options: InferenceOptions
+
+    @Argument(help: "JPEG files or folders of them.")
+    var paths: [String]
+
+    @Option(help: "csv: path,predicted,<one column per class>; json: an array of {path, predicted, probabilities}.")
+    var format: Format = .csv
+
+    @Flag(help: "Exit with status 0 even when some files could not be predicted (they are still reported).")
+    var skipBad = false
+
+    func validate() throws {
+        guard !paths.isEmpty else { throw ValidationError("give at least one image file or folder") }
+    }
+
+    func run() throws {
+        let trained = try options.open()
+        let files = ImageFileList(paths)
+        var failed = files.failures.count
+        for failure in files.failures { report("\(failure.path): \(failure.reason)") }
+
+        var predictions: [Prediction] = []
+        if !files.paths.isEmpty {
+            let folder = files.folder
+            let inference = try trained.infer(folder, threads: options.threadCount)
+            for failure in inference.failures { report("\(failure.error)") }
+            failed += inference.failures.count
+            let classes = trained.metadata.classNames.count
+            predictions = inference.images.enumerated().map { index, image in
+                Prediction(
+                    path: files.givenPath(of: folder.url(of: image).path),
+                    probabilities: Array(inference.probabilities[index * classes..<(index + 1) * classes]))
+            }
+        }
+        switch format {
+        case .csv: print(Prediction.csv(predictions, classNames: trained.metadata.classNames), terminator: "")
+        case .json: print(try Prediction.json(predictions, classNames: trained.metadata.classNames), terminator: "")
+        }
+        if failed > 0 {
+            report("\(failed) of \(failed + predictions.count) file(s) could not be predicted (listed above)")
+            if !skipBad { throw ExitCode.failure }
+        }
+    }
+
+    private func report(_ message: String) {
+        FileHandle.standardError.write(Data("bstrain: predict: \(message)\n".utf8))
+    }
+}

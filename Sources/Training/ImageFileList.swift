@@ -1,0 +1,78 @@
+import Data
+import Foundation
+
+/// The images named on a command line (`bstrain predict PATH...`): a file is taken as named,
+/// whatever its extension (a non-JPEG is then reported by the decoder); a folder is searched
+/// recursively for .jpg/.jpeg files, hidden entries skipped, in sorted order. Each file is
+/// listed once, under the first spelling that reached it.
+public struct ImageFileList {
+    /// The files in order, spelled as given (a folder's files under the folder's spelling).
+    public let paths: [String]
+    /// Named paths that are neither a file nor a folder, and folders that cannot be listed.
+    public let failures: [(path: String, reason: String)]
+    /// Each file's path in `folder` (absolute, without the leading slash) to its given spelling.
+    private let givenPaths: [String: String]
+
+    public init(_ arguments: [String]) {
+        var paths: [String] = []
+        var failures: [(path: String, reason: String)] = []
+        var givenPaths: [String: String] = [:]
+        func add(_ path: String) {
+            let key = Self.folderPath(path)
+            guard givenPaths[key] == nil else { return }
+            givenPaths[key] = path
+            paths.append(path)
+        }
+        for argument in arguments {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) else {
+                failures.append((argument, "no such file or folder"))
+                continue
+            }
+            guard isDirectory.boolValue else {
+                add(argument)
+                continue
+            }
+            do {
+                try Self.jpegFiles(in: argument).forEach(add)
+            } catch {
+                failures.append((argument, "cannot list the folder: \(error.localizedDescription)"))
+            }
+        }
+        self.paths = paths
+        self.failures = failures
+        self.givenPaths = givenPaths
+    }
+
+    /// The files as one unlabelled folder rooted at "/": image i is `paths[i]` made absolute.
+    public var folder: ImageFolder {
+        ImageFolder(
+            root: URL(fileURLWithPath: "/"), classNames: ["unlabeled"],
+            images: paths.map { LabeledImage(path: Self.folderPath($0), label: 0) })
+    }
+
+    /// How the file at `absolutePath` (as `folder.url(of:)` and decoding failures name it) was given.
+    public func givenPath(of absolutePath: String) -> String {
+        givenPaths[Self.folderPath(absolutePath)] ?? absolutePath
+    }
+
+    /// `path` made absolute and standardised, without the leading slash: its path in `folder`.
+    private static func folderPath(_ path: String) -> String {
+        String(URL(fileURLWithPath: path).standardizedFileURL.path.dropFirst())
+    }
+
+    private static func jpegFiles(in folder: String) throws -> [String] {
+        var found: [String] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() where !name.hasPrefix(".") {
+            let path = (folder as NSString).appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                found += try jpegFiles(in: path)
+            } else if ["jpg", "jpeg"].contains((name as NSString).pathExtension.lowercased()) {
+                found.append(path)
+            }
+        }
+        return found
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+@testable import Training
+
+@Suite struct LossComparisonTests {
+    @Test func everyCellTrainsTheBaseConfigurationInItsOwnRunDirectory() throws {
+        var base = TrainingConfiguration()
+        base.train = "data/train"
+        base.epochs = 3
+        base.runDir = "ignored"
+        let comparison = try LossComparison(
+            base: base, networks: [.tiny, .shuffleNetV2], losses: [.crossEntropy, .crossEntropyPlusBST], outputPath: "out")
+        let cell = comparison.configuration(network: .shuffleNetV2, loss: .crossEntropyPlusBST)
+        var expected = base
+        expected.model = "shufflenetv2"
+        expected.loss = "ce+bst"
+        expected.runDir = "out/runs/shufflenetv2-ce+bst"
+        #expect(cell == expected)
+        #expect(comparison.split == "validation")
+        base.test = "data/test"
+        #expect(try LossComparison(base: base, networks: [.tiny], losses: [.crossEntropy], outputPath: "out").split == "test")
+    }
+
+    @Test func anEmptyOrRepeatedGridIsRefused() {
+        let base = TrainingConfiguration()
+        #expect(throws: ComparisonError.emptyGrid(option: "--models")) {
+            try LossComparison(base: base, networks: [], losses: [.crossEntropy], outputPath: "out")
+        }
+        #expect(throws: ComparisonError.duplicateCell(option: "--losses", value: "ce")) {
+            try LossComparison(base: base, networks: [.tiny], losses: [.crossEntropy, .crossEntropyPlusBST, .crossEntropy], outputPath: "out")
+        }
+    }
+
+    @Test func aRunWithoutTheReportedSplitInItsMetricsIsNamed() throws {
+        let directory = NSTemporaryDirectory() + "bstrain-compare-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let metrics = try ComparisonTableTests.metrics([0.2, 0.6, 0.7, 0.9])
+        try ClassificationMetrics.jsonData(bySplit: ["validation": metrics]).write(to: URL(fileURLWithPath: "\(directory)/metrics.json"))
+        #expect(try LossComparison.readMetrics(of: directory, split: "validation") == metrics)
+        #expect(throws: ComparisonError.unreadableMetrics(path: "\(directory)/metrics.json", reason: "it has no \"test\" entry")) {
+            try LossComparison.readMetrics(of: directory, split: "test")
+        }
+    }
+}
+
+@Suite struct TrainingConfigurationDifferencesTests {
+    @Test func namesTheOptionsWhoseValuesDifferExceptTheIgnoredOnes() throws {
+        var saved = TrainingConfiguration()
+        saved.train = "data/train"
+        var now = saved
+        #expect(try now.optionsDiffering(from: saved).isEmpty)
+        now.epochs = 3
+        now.test = "data/test"
+        now.threads = 8
+        #expect(try now.optionsDiffering(from: saved) == ["epochs", "test", "threads"])
+        #expect(try now.optionsDiffering(from: saved, ignoring: LossComparison.executionOptions) == ["epochs", "test"])
+    }
+}
