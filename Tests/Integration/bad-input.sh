@@ -86,6 +86,12 @@ expect "checkpoint from a different network" "tiny" "$bstrain" train --resume "$
 expect "missing checkpoint" "does not exist" "$bstrain" train --resume "$work/nothing" --epochs 2
 expect "diverging training (NaN loss)" "diverged" "$bstrain" train "${common[@]}" --train "$good" --lr 1e30 --epochs 3 --run-dir "$work/r18"
 
+"$bstrain" train "${common[@]}" --train "$good" --epochs 50 --iterations-per-epoch 50 --run-dir "$work/busy" >/dev/null 2>&1 &
+holder=$!
+for _ in $(seq 300); do [[ -s "$work/busy/run.lock" ]] && break; sleep 0.1; done
+expect "second run on a run directory in use" "another bstrain run" "$bstrain" train "${common[@]}" --train "$good" --run-dir "$work/busy" --overwrite
+kill -INT "$holder"; wait "$holder" || true
+
 [[ "$(fingerprint)" == "$before" ]] || { echo "FAIL  the existing run's files changed"; failures=$((failures + 1)); }
 
 if [[ -n "$table" ]]; then
