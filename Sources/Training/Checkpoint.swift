@@ -59,7 +59,7 @@ enum Checkpoint {
         let stateJSON = String(decoding: try JSONEncoder.checkpoint.encode(state), as: UTF8.self)
         let optimizerNames = optimizerState.tensors.keys.sorted()
         var checksum = CRC32()
-        checksum.update(UnsafeRawBufferPointer(start: stateJSON, count: stateJSON.utf8.count))
+        Array(stateJSON.utf8).withUnsafeBytes { checksum.update($0) }
         let data = try withOptimizerTensors(optimizerState, names: optimizerNames) { optimizerTensors in
             var tensors: [(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)] = model.graph.parameters.map {
                 (name: $0.name, shape: $0.shape, values: UnsafeBufferPointer(executor.view(of: $0)))
@@ -90,7 +90,7 @@ enum Checkpoint {
             throw TrainingError.corruptCheckpoint(path: path, reason: "it has no training state or checksum: not a bstrain checkpoint")
         }
         var checksum = CRC32()
-        checksum.update(UnsafeRawBufferPointer(start: stateJSON, count: stateJSON.utf8.count))
+        Array(stateJSON.utf8).withUnsafeBytes { checksum.update($0) }
         // The writer summed the tensors in the order it stored them: by data offset.
         let optimizerNames = file.tensors.keys.filter { $0.hasPrefix("optimizer.") }.sorted()
         let storedRanges = file.tensors.values.map(\.byteRange).sorted { $0.lowerBound < $1.lowerBound }
