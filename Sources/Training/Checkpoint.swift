@@ -60,7 +60,7 @@ enum Checkpoint {
         let optimizerNames = optimizerState.tensors.keys.sorted()
         var checksum = CRC32()
         Array(stateJSON.utf8).withUnsafeBytes { checksum.update($0) }
-        let data = try withOptimizerTensors(optimizerState, names: optimizerNames) { optimizerTensors in
+        let data = withOptimizerTensors(optimizerState, names: optimizerNames) { optimizerTensors in
             var tensors: [(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)] = model.graph.parameters.map {
                 (name: $0.name, shape: $0.shape, values: UnsafeBufferPointer(executor.view(of: $0)))
             }

@@ -23,7 +23,7 @@ final class ProgressDisplay {
 
     func attachLog(path: String) {
         if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
         }
         logFile = FileHandle(forWritingAtPath: path)
         logFile?.seekToEndOfFile()
