@@ -57,6 +57,7 @@ let package = Package(
         // Fixtures are read through #filePath by the tests, not bundled.
         .testTarget(name: "LossesTests", dependencies: ["Losses"], exclude: ["Fixtures"]),
         .testTarget(name: "DataTests", dependencies: ["Data"]),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),
     ]
 )

@@ -11,13 +11,21 @@ public protocol Communicator: AnyObject {
     /// Sums `buffer` element-wise over all ranks, in place.
     func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws
     func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Double>) throws
-    /// Starts a sum over all ranks in place and returns at once; the buffer must not be touched
-    /// until `wait` returns. Used to overlap the gradient all-reduce with backward.
-    func startAllReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws -> PendingCollective
+    /// A handle for one non-blocking collective at a time. Make one per concurrent collective
+    /// up front and reuse it every step, so starting a collective allocates nothing.
+    func makeCollectiveRequest() -> CollectiveRequest
+    /// Starts a sum over all ranks in place, tracked by `request` (made by this communicator's
+    /// `makeCollectiveRequest`, its previous collective complete), and returns at once. The
+    /// buffer must not be touched until `request` reports completion. Used to overlap the
+    /// gradient all-reduce with backward.
+    func startAllReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>, request: CollectiveRequest) throws
     /// Concatenates every rank's `send` (rank order) into `receive`; `counts[r]` is rank r's
     /// element count and `receive.count` their sum.
     func allGather(_ send: UnsafeBufferPointer<Float>, into receive: UnsafeMutableBufferPointer<Float>, counts: [Int]) throws
     func allGather(_ send: UnsafeBufferPointer<Int32>, into receive: UnsafeMutableBufferPointer<Int32>, counts: [Int]) throws
+    /// Concatenates every rank's `send` bytes (the same count on every rank) in rank order into
+    /// `receive`, which holds `worldSize * send.count` bytes.
+    func allGather(bytes send: UnsafeRawBufferPointer, into receive: UnsafeMutableRawBufferPointer) throws
     /// Copies `root`'s bytes into every rank's buffer.
     func broadcast(_ buffer: UnsafeMutableRawBufferPointer, root: Int) throws
     func barrier() throws
@@ -27,10 +35,12 @@ public protocol Communicator: AnyObject {
     func finalize()
 }
 
-/// A collective started by `startAllReduceSum`.
-public protocol PendingCollective: AnyObject {
-    /// Lets the transport make progress; true when done.
+/// Tracks a collective started by `startAllReduceSum`; reusable once that one is complete.
+public protocol CollectiveRequest: AnyObject {
+    /// Lets the transport make progress (MPI progresses only inside MPI calls); true when the
+    /// collective is complete, or when none was started.
     func test() throws -> Bool
+    /// Blocks until the collective is complete.
     func wait() throws
 }
 

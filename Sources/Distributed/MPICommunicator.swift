@@ -8,6 +8,9 @@ public final class MPICommunicator: Communicator {
     public let hostName: String
     private let world: MPI_Comm
     private var finalized = false
+    // Allgatherv's per-rank counts and offsets, kept so the training step's gathers allocate nothing.
+    private var gatherCounts: [Int32]
+    private var gatherDisplacements: [Int32]
 
     public init() throws {
         var provided: Int32 = 0
@@ -22,6 +25,8 @@ public final class MPICommunicator: Communicator {
         MPI_Comm_size(world, &size)
         self.rank = Int(rank)
         self.worldSize = Int(size)
+        gatherCounts = Array(repeating: 0, count: Int(size))
+        gatherDisplacements = Array(repeating: 0, count: Int(size))
         var name = [CChar](repeating: 0, count: Int(MPI_MAX_PROCESSOR_NAME) + 1)
         var length: Int32 = 0
         MPI_Get_processor_name(&name, &length)
@@ -55,13 +60,14 @@ public final class MPICommunicator: Communicator {
             bstrain_mpi_in_place(), base, Int32(buffer.count), bstrain_mpi_double(), bstrain_mpi_sum(), world))
     }
 
-    public func startAllReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws -> PendingCollective {
-        guard worldSize > 1, let base = buffer.baseAddress else { return CompletedCollective.shared }
-        let pending = MPIRequest()
+    public func makeCollectiveRequest() -> CollectiveRequest { MPIRequest() }
+
+    public func startAllReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>, request: CollectiveRequest) throws {
+        guard worldSize > 1, let base = buffer.baseAddress else { return }
+        let pending = request as! MPIRequest
         try Self.check("MPI_Iallreduce", MPI_Iallreduce(
             bstrain_mpi_in_place(), base, Int32(buffer.count), bstrain_mpi_float(), bstrain_mpi_sum(),
             world, &pending.request))
-        return pending
     }
 
     public func allGather(_ send: UnsafeBufferPointer<Float>, into receive: UnsafeMutableBufferPointer<Float>, counts: [Int]) throws {
@@ -74,17 +80,27 @@ public final class MPICommunicator: Communicator {
                    receive.count, counts, bstrain_mpi_int32())
     }
 
+    public func allGather(bytes send: UnsafeRawBufferPointer, into receive: UnsafeMutableRawBufferPointer) throws {
+        guard receive.count == send.count * worldSize else {
+            throw CommunicatorError.sizeMismatch("rank \(rank) gathers \(send.count) bytes from each of \(worldSize) ranks into \(receive.count)")
+        }
+        try Self.check("MPI_Allgather", MPI_Allgather(
+            send.baseAddress, Int32(send.count), bstrain_mpi_byte(),
+            receive.baseAddress, Int32(send.count), bstrain_mpi_byte(), world))
+    }
+
     private func gather(_ send: UnsafeRawPointer?, _ sendCount: Int, _ receive: UnsafeMutableRawPointer?,
                         _ receiveCount: Int, _ counts: [Int], _ type: MPI_Datatype) throws {
         guard counts.count == worldSize, counts[rank] == sendCount, counts.reduce(0, +) == receiveCount else {
             throw CommunicatorError.sizeMismatch(
                 "rank \(rank) sends \(sendCount) with counts \(counts) into \(receiveCount)")
         }
-        var counts32 = counts.map { Int32($0) }
-        var displacements = [Int32](repeating: 0, count: worldSize)
-        for r in 1..<max(1, worldSize) { displacements[r] = displacements[r - 1] + counts32[r - 1] }
+        for r in 0..<worldSize {
+            gatherCounts[r] = Int32(counts[r])
+            gatherDisplacements[r] = r == 0 ? 0 : gatherDisplacements[r - 1] + gatherCounts[r - 1]
+        }
         try Self.check("MPI_Allgatherv", MPI_Allgatherv(
-            send, Int32(sendCount), type, receive, &counts32, &displacements, type, world))
+            send, Int32(sendCount), type, receive, &gatherCounts, &gatherDisplacements, type, world))
     }
 
     public func broadcast(_ buffer: UnsafeMutableRawBufferPointer, root: Int) throws {
@@ -109,7 +125,8 @@ public final class MPICommunicator: Communicator {
     }
 }
 
-final class MPIRequest: PendingCollective {
+/// An MPI_Request; MPI resets it to MPI_REQUEST_NULL on completion, so it can be reused.
+final class MPIRequest: CollectiveRequest {
     var request: MPI_Request? = bstrain_mpi_request_null()
 
     func test() throws -> Bool {

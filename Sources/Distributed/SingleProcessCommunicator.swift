@@ -11,9 +11,8 @@ public final class SingleProcessCommunicator: Communicator {
     public func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws {}
     public func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Double>) throws {}
 
-    public func startAllReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws -> PendingCollective {
-        CompletedCollective.shared
-    }
+    public func makeCollectiveRequest() -> CollectiveRequest { CompletedCollective() }
+    public func startAllReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>, request: CollectiveRequest) throws {}
 
     public func allGather(_ send: UnsafeBufferPointer<Float>, into receive: UnsafeMutableBufferPointer<Float>, counts: [Int]) throws {
         try copyWhole(send, into: receive)
@@ -21,6 +20,13 @@ public final class SingleProcessCommunicator: Communicator {
 
     public func allGather(_ send: UnsafeBufferPointer<Int32>, into receive: UnsafeMutableBufferPointer<Int32>, counts: [Int]) throws {
         try copyWhole(send, into: receive)
+    }
+
+    public func allGather(bytes send: UnsafeRawBufferPointer, into receive: UnsafeMutableRawBufferPointer) throws {
+        guard send.count == receive.count else {
+            throw CommunicatorError.sizeMismatch("gather of \(send.count) bytes into \(receive.count)")
+        }
+        receive.copyMemory(from: send)
     }
 
     private func copyWhole<T>(_ send: UnsafeBufferPointer<T>, into receive: UnsafeMutableBufferPointer<T>) throws {
@@ -38,8 +44,8 @@ public final class SingleProcessCommunicator: Communicator {
     public func finalize() {}
 }
 
-final class CompletedCollective: PendingCollective, @unchecked Sendable {
-    static let shared = CompletedCollective()
+/// One rank's collectives are complete as soon as they start.
+final class CompletedCollective: CollectiveRequest {
     func test() throws -> Bool { true }
     func wait() throws {}
 }

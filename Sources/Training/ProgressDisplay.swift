@@ -45,12 +45,13 @@ final class ProgressDisplay {
     func startEpoch() { epochStart = Date() }
 
     /// The live bar: redrawn at most 10 times a second, only on a terminal.
-    func iteration(epoch: Int, epochs: Int, iteration: Int, iterations: Int, images: Int, losses: StepLosses, metricName: String?, learningRate: Double) {
+    func iteration(epoch: Int, epochs: Int, iteration: Int, iterations: Int, images: Int, losses: StepLosses, timings: StepTimings, metricName: String?, learningRate: Double) {
         guard live else {
             if format == .jsonl {
                 emit(json([
                     "event": "iteration", "epoch": epoch + 1, "iteration": iteration + 1, "loss": losses.total,
                     "ce": losses.crossEntropy, "dml": losses.metric, "lr": learningRate,
+                    "step_ms": timings.totalSeconds * 1000, "communication_ms": timings.communicationSeconds * 1000,
                 ]))
             }
             return

@@ -40,7 +40,8 @@ public final class Trainer {
         }
         let clock = Date()
         if let advice = OpenBLASKernelSelection.advice { display?.warning(advice) }
-        display?.message("bstrain: \(communicator.worldSize) rank(s), rank 0 on \(communicator.hostName); \(settings.threads) thread(s) per rank; OpenBLAS \(BLAS.coreName) kernels")
+        let placement = try communicator.placementSummary()
+        display?.message("bstrain: \(placement); \(settings.threads) thread(s) per rank; OpenBLAS \(BLAS.coreName) kernels")
 
         // Data: every rank holds the whole index and decoded cache, and computes the same plan.
         let dataset = try ImageFolderDataset(
@@ -125,7 +126,8 @@ public final class Trainer {
                 progress.images += batch.count
                 display?.iteration(
                     epoch: epoch, epochs: configuration.epochs, iteration: iteration, iterations: plan.count,
-                    images: progress.images, losses: losses, metricName: metricName, learningRate: state.learningRate)
+                    images: progress.images, losses: losses, timings: step.timings, metricName: metricName,
+                    learningRate: state.learningRate)
                 if try communicator.broadcast(Interruption.requested), progress.iteration < plan.count {
                     progress.seconds += Date().timeIntervalSince(epochStart)
                     state.epochProgress = progress

@@ -13,14 +13,16 @@ public struct StepLosses: Sendable {
 /// One training step of the global batch, of which this rank holds a contiguous slice:
 /// forward; all-gather embeddings and labels; CE on the local logits normalised by the global
 /// batch; the metric loss on the whole global batch, keeping this rank's rows of its gradient;
-/// backward; and the sum of every rank's parameter gradients (DESIGN §2: the shares of one
-/// global loss are summed, never averaged). Allocates nothing after construction.
-final class TrainingStep {
-    let model: Model
-    let communicator: Communicator
-    let loss: LossConfiguration
+/// backward, overlapped with the sum of every rank's parameter gradients (DESIGN §2: the
+/// shares of one global loss are summed, never averaged). Allocates nothing after construction.
+public final class TrainingStep {
+    public let model: Model
+    public let communicator: Communicator
+    public let loss: LossConfiguration
     let metricLoss: (any MetricLoss)?
     let gradientReducer: GradientReducer
+    /// Where the last step's time went on this rank.
+    public private(set) var timings = StepTimings()
 
     private var localLabels: [Int32]
     private var gatheredEmbeddings: [Float]
@@ -30,7 +32,9 @@ final class TrainingStep {
     private var labelCounts: [Int]
     private var lossSums: [Double] = [0]
 
-    init(model: Model, communicator: Communicator, loss: LossConfiguration, globalBatch: Int, bucketFloats: Int) throws {
+    /// A step for global batches of at most `globalBatch` samples, all-reducing the gradients
+    /// in buckets of `bucketFloats` floats.
+    public init(model: Model, communicator: Communicator, loss: LossConfiguration, globalBatch: Int, bucketFloats: Int) throws {
         self.model = model
         self.communicator = communicator
         self.loss = loss
@@ -48,7 +52,9 @@ final class TrainingStep {
 
     /// Runs the step for global batch of `globalCount` samples; this rank's `labels` are in
     /// `labels[0..<localCount]` and its images already in the executor's input.
-    func run(localCount: Int, labels: [Int], globalCount: Int, context: RunContext) throws -> StepLosses {
+    public func run(localCount: Int, labels: [Int], globalCount: Int, context: RunContext) throws -> StepLosses {
+        let stepStart = monotonicSeconds()
+        var communication = 0.0
         let executor = model.executor
         let width = model.embeddingWidth
         let classes = model.classCount
@@ -65,7 +71,10 @@ final class TrainingStep {
 
         var metric: Float = 0
         if let metricLoss {
-            metric = try gatherAndEvaluate(metricLoss, localCount: localCount, globalCount: globalCount, width: width)
+            let gatherStart = monotonicSeconds()
+            try gatherEmbeddingsAndLabels(localCount: localCount, globalCount: globalCount, width: width)
+            communication += monotonicSeconds() - gatherStart
+            metric = try evaluate(metricLoss, globalCount: globalCount, width: width)
             // dL/df for this rank's rows of the global batch, scaled by λ (eq. 7).
             let firstRow = communicator.sliceRange(total: globalCount).lowerBound
             let lambda = loss.lambda
@@ -77,16 +86,21 @@ final class TrainingStep {
         }
 
         try gradientReducer.backwardAndReduce(context)
+        communication += gradientReducer.communicationSeconds
 
+        let sumStart = monotonicSeconds()
         lossSums[0] = Double(crossEntropyShare)
         try lossSums.withUnsafeMutableBufferPointer { try communicator.allReduceSum($0) }
         let crossEntropy = lossSums[0]
+        communication += monotonicSeconds() - sumStart
+        timings.totalSeconds = monotonicSeconds() - stepStart
+        timings.communicationSeconds = communication
         return StepLosses(
             crossEntropy: crossEntropy, metric: Double(metric),
             total: crossEntropy + Double(loss.lambda) * Double(metric))
     }
 
-    private func gatherAndEvaluate(_ metricLoss: any MetricLoss, localCount: Int, globalCount: Int, width: Int) throws -> Float {
+    private func gatherEmbeddingsAndLabels(localCount: Int, globalCount: Int, width: Int) throws {
         let executor = model.executor
         for rank in 0..<communicator.worldSize {
             let count = communicator.sliceRange(total: globalCount, rank: rank).count
@@ -107,7 +121,11 @@ final class TrainingStep {
                     counts: labelCounts)
             }
         }
-        return try gatheredEmbeddings.withUnsafeBufferPointer { embeddings in
+    }
+
+    /// The metric loss of the gathered global batch, its gradient for every row in `metricGradient`.
+    private func evaluate(_ metricLoss: any MetricLoss, globalCount: Int, width: Int) throws -> Float {
+        try gatheredEmbeddings.withUnsafeBufferPointer { embeddings in
             try gatheredLabels.withUnsafeBufferPointer { labels in
                 try metricGradient.withUnsafeMutableBufferPointer { gradient in
                     try metricLoss.evaluate(
