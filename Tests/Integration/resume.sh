@@ -35,7 +35,7 @@ same_weights "$work/straight" "$work/split" 0 || fail "resumed run differs from 
 [[ $(wc -l < "$work/split/history.csv") -eq 5 ]] || fail "history.csv should hold 4 epochs after resuming"
 
 echo "Ctrl-C inside epoch 2, resumed"
-"$bstrain" train "${common[@]}" --epochs 4 --iterations-per-epoch 400 --run-dir "$work/long" &
+"$bstrain" train "${common[@]}" --epochs 4 --iterations-per-epoch 800 --run-dir "$work/long" &
 pid=$!
 for _ in $(seq 600); do grep -q "epoch   1/4" "$work/long/log.txt" 2>/dev/null && break; sleep 0.1; done
 sleep 0.3
@@ -44,12 +44,12 @@ status=0
 wait "$pid" || status=$?
 ((status == 130)) || fail "an interrupted run should exit 130, got $status"
 grep -q "interrupted in epoch" "$work/long/log.txt" || fail "no interruption message in log.txt"
-"$bstrain" train "${common[@]}" --epochs 4 --iterations-per-epoch 400 --run-dir "$work/long-straight"
+"$bstrain" train "${common[@]}" --epochs 4 --iterations-per-epoch 800 --run-dir "$work/long-straight"
 "$bstrain" train --resume "$work/long"
 same_weights "$work/long-straight" "$work/long" 0 || fail "run resumed after Ctrl-C differs from the uninterrupted one"
 
 echo "4 ranks, one killed with SIGKILL in epoch 2, resumed"
-ranked=(--epochs 3 --iterations-per-epoch 60 --threads 1)
+ranked=(--epochs 3 --iterations-per-epoch 400 --threads 1)
 mpirun_local -n 4 "$bstrain" train "${common[@]}" "${ranked[@]}" --run-dir "$work/ranks-straight"
 mpirun_local -n 4 "$bstrain" train "${common[@]}" "${ranked[@]}" --run-dir "$work/ranks" > "$work/ranks.out" 2>&1 &
 launcher=$!
@@ -57,6 +57,7 @@ for _ in $(seq 600); do grep -q "epoch   1/3" "$work/ranks/log.txt" 2>/dev/null 
 sleep 0.5
 victim=$(pgrep -f -- "--run-dir $work/ranks\$" | tail -n1)
 [[ -n "$victim" ]] || fail "no rank process found to kill"
+grep -q "epoch   3/3" "$work/ranks/log.txt" && fail "the run finished before a rank could be killed; lengthen its epochs"
 kill -KILL "$victim"
 start=$SECONDS
 status=0
