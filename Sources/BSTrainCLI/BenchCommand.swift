@@ -1,25 +1,41 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Losses
+import Networks
+import Training
 
-/// `bstrain bench --ops`: times the engine's operations at the shapes a real network gives them.
+/// `bstrain bench`: times the full training step of a network (`--model`), or the engine's
+/// operations one by one (`--ops`).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time the engine's operations, forward and backward.",
+        abstract: "Time the training step of a network, or the engine's operations one by one.",
         discussion: """
+            --model NAME times the full training step as `bstrain train` runs it on one rank \
+            (zeroing gradients, forward, cross-entropy plus the metric loss, backward, Adam) on \
+            random images after --warmup untimed steps, and prints the median and spread of the \
+            step time, images/s, GFLOP/s (3 x the forward multiply-accumulates of convolutions \
+            and linear layers x 2 FLOP: forward, input gradient and weight gradient), the peak \
+            resident memory, and where the time goes by operation kind, from separate profiled \
+            steps (the per-node timers add a little, so the headline comes from unprofiled steps).
+
             --ops times the main operations of MobileNet-V3-Small (and the pooling of ShuffleNet-V2 \
             and PeleeNet) at the shapes they have for the given batch and image size: the median of \
             --repeats runs after a warm-up, with GFLOP/s = 2 x multiply-accumulates / time. Backward \
-            counts the weight gradient and, except on the image, the input gradient. The first line \
-            names the OpenBLAS kernel family in use: a generic one (Prescott) on a recent CPU means \
-            SGEMM runs several times slower than it can.
+            counts the weight gradient and, except on the image, the input gradient.
+
+            The first line names the OpenBLAS kernel family in use: a generic one (Prescott) on a \
+            recent CPU means SGEMM runs several times slower than it can.
             """)
+
+    @Option(help: "Time the full training step of this network.")
+    var model: NetworkKind?
 
     @Flag(help: "Time the main operations one by one.")
     var ops = false
 
-    @Option(help: "Samples per call.")
+    @Option(help: "Samples per step (--model) or per call (--ops).")
     var batch = 36
 
     @Option(help: "Image side in pixels (a multiple of 32, as the network's five stride-2 stages need).")
@@ -28,24 +44,73 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Image channels (1 for grey, 3 for colour).")
     var channels = 1
 
+    @Option(help: "Classes of the classifier head (--model).")
+    var classes = 2
+
+    @Option(help: "Loss of the timed step (--model): ce, ce+bst, ce+triplet or ce+lifted.")
+    var loss: LossKind = .crossEntropyPlusBST
+
     @Option(help: "Threads for OpenBLAS and for the engine's direct loops.")
     var threads = 1
 
-    @Option(help: "Timed runs per operation and direction; the median is reported.")
+    @Option(help: "Timed training steps (--model); the median and spread are taken over them.")
+    var steps = 10
+
+    @Option(help: "Untimed training steps before the timed ones (--model).")
+    var warmup = 3
+
+    @Option(help: "Profiled training steps for the per-operation breakdown (--model).")
+    var profiledSteps = 3
+
+    @Option(help: "Timed runs per operation and direction (--ops); the median is reported.")
     var repeats = 10
 
+    @Flag(help: "Print one JSON object instead of text (--model; for Scripts/bench-vs-pytorch).")
+    var json = false
+
     func validate() throws {
-        guard ops else { throw ValidationError("say what to time: --ops times the engine's operations one by one") }
+        guard ops != (model != nil) else {
+            throw ValidationError("say what to time: --model NAME times a training step, --ops the engine's operations one by one (one of the two)")
+        }
         guard batch > 0 else { throw ValidationError("--batch must be positive, got \(batch)") }
+        if model != nil {
+            guard batch >= 2 else { throw ValidationError("--batch must be at least 2 for a training step (the metric loss compares samples), got \(batch)") }
+        }
         guard imageSize >= 32, imageSize % 32 == 0 else {
             throw ValidationError("--image-size must be a positive multiple of 32, got \(imageSize)")
         }
         guard channels > 0 else { throw ValidationError("--channels must be positive, got \(channels)") }
+        guard classes >= 2 else { throw ValidationError("--classes must be at least 2, got \(classes)") }
         guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
+        guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more, got \(warmup)") }
+        guard profiledSteps >= 0 else { throw ValidationError("--profiled-steps must be 0 or more, got \(profiledSteps)") }
         guard repeats > 0 else { throw ValidationError("--repeats must be positive, got \(repeats)") }
     }
 
     func run() throws {
+        if let model {
+            try benchmarkStep(of: model)
+        } else {
+            benchmarkOperations()
+        }
+    }
+
+    private func benchmarkStep(of network: NetworkKind) throws {
+        let benchmark = try TrainingStepBenchmark(TrainingStepBenchmark.Settings(
+            network: network, batch: batch, imageSize: imageSize, channels: channels, classes: classes,
+            threads: threads, steps: steps, warmUp: warmup, profiledSteps: profiledSteps,
+            loss: try LossConfiguration(kind: loss)))
+        let result = try benchmark.run()
+        let report = StepBenchmarkReport(result: result, coreName: BLAS.coreName)
+        if json {
+            print(try report.json())
+        } else {
+            report.lines().forEach { print($0) }
+        }
+    }
+
+    private func benchmarkOperations() {
         BLAS.setThreads(threads)
         print("OpenBLAS core \(BLAS.coreName), \(threads) thread(s), batch \(batch), "
               + "\(imageSize)x\(imageSize)x\(channels) images, median of \(repeats)")

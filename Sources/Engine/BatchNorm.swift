@@ -68,26 +68,30 @@ public final class BatchNorm: Operation {
         let partials = shift + 2 * channels
 
         if context.training {
-            // Local mean first, then Σ(x - mean)², so Σx² = M2 + n·mean² carries no
-            // cancellation from summing large squares in float.
-            sumOverRows(rows, width: channels, partials: partials, into: statistics, threads: context.threads) { range, sums in
+            // One pass over x for both sums, taken about a per-channel reference value r (the
+            // first row): Σ(x - r) and Σ(x - r)² lose nothing to cancellation while r lies
+            // near the data, as a value of the data does, and Σx² = M2 + n·mean² is formed
+            // from the centred M2 = Σ(x - r)² - (Σ(x - r))²/n afterwards.
+            let reference = x
+            sumOverRows(rows, width: 2 * channels, partials: partials, into: statistics, threads: context.threads) { range, sums in
                 for row in range {
                     let values = x + row * channels
-                    for c in 0..<channels { sums[c] += values[c] }
+                    func block<Lanes: ChannelLanes>(_: Lanes.Type, _ c: Int) {
+                        let centred = Lanes(loadingFrom: values + c) - Lanes(loadingFrom: reference + c)
+                        Lanes.add(centred, to: sums + c)
+                        Lanes.add(centred * centred, to: sums + channels + c)
+                    }
+                    forEachChannelBlock(channels, vector: { block(SIMD8<Float>.self, $0) }, scalar: { block(Float.self, $0) })
                 }
             }
             let localCount = Float(rows)
-            for c in 0..<channels { mean[c] = statistics[c] / localCount }
-            sumOverRows(rows, width: channels, partials: partials, into: statistics + channels, threads: context.threads) { range, sums in
-                for row in range {
-                    let values = x + row * channels
-                    for c in 0..<channels {
-                        let centred = values[c] - mean[c]
-                        sums[c] += centred * centred
-                    }
-                }
+            for c in 0..<channels {
+                let shiftedSum = statistics[c]
+                let localMean = reference[c] + shiftedSum / localCount
+                let centredSquares = max(0, statistics[channels + c] - shiftedSum * shiftedSum / localCount)
+                statistics[c] = localMean * localCount
+                statistics[channels + c] = centredSquares + localCount * localMean * localMean
             }
-            for c in 0..<channels { statistics[channels + c] += localCount * mean[c] * mean[c] }
             statistics[2 * channels] = localCount
             statisticsReducer?(statistics, 2 * channels + 1)
 
@@ -120,7 +124,11 @@ public final class BatchNorm: Operation {
         parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { range in
             for row in range {
                 let input = x + row * channels, output = y + row * channels
-                for c in 0..<channels { output[c] = input[c] * scale[c] + shift[c] }
+                func block<Lanes: ChannelLanes>(_: Lanes.Type, _ c: Int) {
+                    (Lanes(loadingFrom: input + c) * Lanes(loadingFrom: scale + c) + Lanes(loadingFrom: shift + c))
+                        .store(to: output + c)
+                }
+                forEachChannelBlock(channels, vector: { block(SIMD8<Float>.self, $0) }, scalar: { block(Float.self, $0) })
             }
         }
     }
@@ -139,11 +147,14 @@ public final class BatchNorm: Operation {
         sumOverRows(rows, width: 2 * channels, partials: partials, into: sums, threads: context.threads) { range, block in
             for row in range {
                 let input = x + row * channels, gradient = dy + row * channels
-                for c in 0..<channels {
-                    let normalized = (input[c] - mean[c]) * inverseDeviation[c]
-                    block[c] += gradient[c]
-                    block[channels + c] += gradient[c] * normalized
+                func lanes<Lanes: ChannelLanes>(_: Lanes.Type, _ c: Int) {
+                    let outputGradient = Lanes(loadingFrom: gradient + c)
+                    let normalized = (Lanes(loadingFrom: input + c) - Lanes(loadingFrom: mean + c))
+                        * Lanes(loadingFrom: inverseDeviation + c)
+                    Lanes.add(outputGradient, to: block + c)
+                    Lanes.add(outputGradient * normalized, to: block + channels + c)
                 }
+                forEachChannelBlock(channels, vector: { lanes(SIMD8<Float>.self, $0) }, scalar: { lanes(Float.self, $0) })
             }
         }
         let weightGradient = io.parameterGradients, biasGradient = io.parameterGradients + channels
@@ -177,7 +188,12 @@ public final class BatchNorm: Operation {
         parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { range in
             for row in range {
                 let input = x + row * channels, gradient = dy + row * channels, result = dx + row * channels
-                for c in 0..<channels { result[c] += p[c] * gradient[c] + q[c] * input[c] + r[c] }
+                func block<Lanes: ChannelLanes>(_: Lanes.Type, _ c: Int) {
+                    Lanes.add(Lanes(loadingFrom: p + c) * Lanes(loadingFrom: gradient + c)
+                                + Lanes(loadingFrom: q + c) * Lanes(loadingFrom: input + c) + Lanes(loadingFrom: r + c),
+                              to: result + c)
+                }
+                forEachChannelBlock(channels, vector: { block(SIMD8<Float>.self, $0) }, scalar: { block(Float.self, $0) })
             }
         }
     }

@@ -8,6 +8,7 @@ protocol ChannelLanes {
     init(loadingFrom pointer: UnsafePointer<Float>)
     func store(to pointer: UnsafeMutablePointer<Float>)
     static func + (left: Self, right: Self) -> Self
+    static func - (left: Self, right: Self) -> Self
     static func * (left: Self, right: Self) -> Self
     /// Replaces the lanes of `self` where `candidate` is larger, and sets `winner` there to
     /// `index`: one step of max pooling.
@@ -97,5 +98,18 @@ extension Float: ChannelLanes {
             self = candidate
             winner = index
         }
+    }
+}
+
+/// Four adjacent channels: half of an interleaved SIMD8, for the channel shuffle.
+extension SIMD4 where Scalar == Float {
+    @inline(__always)
+    init(loadingFrom pointer: UnsafePointer<Float>) {
+        self = UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Float>.self)
+    }
+
+    @inline(__always)
+    func store(to pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: SIMD4<Float>.self)
     }
 }

@@ -19,28 +19,34 @@ public final class Concatenate: Operation {
     public func forward(_ io: OperationIO, _ context: RunContext) {
         let rows = context.batch * outputShape.height * outputShape.width
         let channels = outputShape.channels
-        var offset = 0
-        // Indices rather than zip: see Add.backward.
-        for input in 0..<inputShapes.count {
-            let width = inputShapes[input].channels
-            for row in 0..<rows {
-                (io.output + row * channels + offset).update(from: io.inputs[input] + row * width, count: width)
+        let inputs = io.inputs
+        parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { rows in
+            for row in rows {
+                var offset = 0
+                // Indices rather than zip: see Add.backward.
+                for input in 0..<inputShapes.count {
+                    let width = inputShapes[input].channels
+                    copyFloats(width, from: inputs[input] + row * width, to: io.output + row * channels + offset)
+                    offset += width
+                }
             }
-            offset += width
         }
     }
 
     public func backward(_ io: OperationIO, _ context: RunContext) {
         let rows = context.batch * outputShape.height * outputShape.width
         let channels = outputShape.channels
-        var offset = 0
-        for input in 0..<inputShapes.count {
-            let width = inputShapes[input].channels
-            defer { offset += width }
-            guard let dx = io.inputGradients[input] else { continue }
-            for row in 0..<rows {
-                let source = io.outputGradient + row * channels + offset, target = dx + row * width
-                for c in 0..<width { target[c] += source[c] }
+        let inputGradients = io.inputGradients
+        parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { rows in
+            for row in rows {
+                var offset = 0
+                for input in 0..<inputShapes.count {
+                    let width = inputShapes[input].channels
+                    if let dx = inputGradients[input] {
+                        addFloats(width, from: io.outputGradient + row * channels + offset, to: dx + row * width)
+                    }
+                    offset += width
+                }
             }
         }
     }
@@ -63,19 +69,20 @@ public final class ChannelSlice: Operation {
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
         let rows = context.batch * outputShape.height * outputShape.width
-        let inputChannels = inputShapes[0].channels, width = range.count
-        for row in 0..<rows {
-            (io.output + row * width).update(from: io.inputs[0] + row * inputChannels + range.lowerBound, count: width)
+        let inputChannels = inputShapes[0].channels, width = range.count, first = range.lowerBound
+        let input = io.inputs[0], output = io.output
+        parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / width)) { rows in
+            for row in rows { copyFloats(width, from: input + row * inputChannels + first, to: output + row * width) }
         }
     }
 
     public func backward(_ io: OperationIO, _ context: RunContext) {
         guard let dx = io.inputGradients[0] else { return }
         let rows = context.batch * outputShape.height * outputShape.width
-        let inputChannels = inputShapes[0].channels, width = range.count
-        for row in 0..<rows {
-            let source = io.outputGradient + row * width, target = dx + row * inputChannels + range.lowerBound
-            for c in 0..<width { target[c] += source[c] }
+        let inputChannels = inputShapes[0].channels, width = range.count, first = range.lowerBound
+        let dy = io.outputGradient
+        parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / width)) { rows in
+            for row in rows { addFloats(width, from: dy + row * width, to: dx + row * inputChannels + first) }
         }
     }
 }
@@ -98,11 +105,25 @@ public final class ChannelShuffle: Operation {
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
         let rows = context.batch * outputShape.height * outputShape.width
-        let channels = outputShape.channels, perGroup = channels / groups
-        for row in 0..<rows {
-            let input = io.inputs[0] + row * channels, output = io.output + row * channels
-            for group in 0..<groups {
-                for j in 0..<perGroup { output[j * groups + group] = input[group * perGroup + j] }
+        let channels = outputShape.channels, perGroup = channels / groups, groups = groups
+        let x = io.inputs[0], y = io.output
+        parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { rows in
+            for row in rows {
+                let input = x + row * channels, output = y + row * channels
+                var j = 0
+                if groups == 2 {
+                    // ShuffleNet-V2's case: interleave the two halves four channels at a time.
+                    while j + 4 <= perGroup {
+                        var pair = SIMD8<Float>()
+                        pair.evenHalf = SIMD4(loadingFrom: input + j)
+                        pair.oddHalf = SIMD4(loadingFrom: input + perGroup + j)
+                        pair.store(to: output + 2 * j)
+                        j += 4
+                    }
+                }
+                for j in j..<perGroup {
+                    for group in 0..<groups { output[j * groups + group] = input[group * perGroup + j] }
+                }
             }
         }
     }
@@ -110,11 +131,23 @@ public final class ChannelShuffle: Operation {
     public func backward(_ io: OperationIO, _ context: RunContext) {
         guard let dx = io.inputGradients[0] else { return }
         let rows = context.batch * outputShape.height * outputShape.width
-        let channels = outputShape.channels, perGroup = channels / groups
-        for row in 0..<rows {
-            let gradient = io.outputGradient + row * channels, result = dx + row * channels
-            for group in 0..<groups {
-                for j in 0..<perGroup { result[group * perGroup + j] += gradient[j * groups + group] }
+        let channels = outputShape.channels, perGroup = channels / groups, groups = groups
+        let dy = io.outputGradient
+        parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { rows in
+            for row in rows {
+                let gradient = dy + row * channels, result = dx + row * channels
+                var j = 0
+                if groups == 2 {
+                    while j + 4 <= perGroup {
+                        let pair = SIMD8<Float>(loadingFrom: gradient + 2 * j)
+                        (SIMD4(loadingFrom: result + j) + pair.evenHalf).store(to: result + j)
+                        (SIMD4(loadingFrom: result + perGroup + j) + pair.oddHalf).store(to: result + perGroup + j)
+                        j += 4
+                    }
+                }
+                for j in j..<perGroup {
+                    for group in 0..<groups { result[group * perGroup + j] += gradient[j * groups + group] }
+                }
             }
         }
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Output size of a convolution or pooling window along one axis (PyTorch's floor rule).
 @inlinable
 public func convolutionOutputSize(_ input: Int, kernel: Int, stride: Int, padding: Int) -> Int {
@@ -52,9 +54,10 @@ public final class Convolution: Operation {
             * kernelSize * kernelSize * (inputShapes[0].channels / groups)
     }
 
-    /// The im2col buffer for one chunk of samples; a pointwise convolution reads its input as is.
+    /// Per thread (up to the cores), an im2col buffer for one chunk of samples and a share of
+    /// the weight gradient; a pointwise convolution reads its input as is and needs none.
     public func workspaceCount(batch: Int) -> Int {
-        isPointwise ? 0 : samplesPerChunk(batch) * patchRowsPerSample * patchRowWidth
+        isPointwise ? 0 : min(batch, Self.maximumThreads) * threadWorkspaceCount(batch)
     }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
@@ -68,14 +71,17 @@ public final class Convolution: Operation {
         let beta: Float = hasBias ? 1 : 0
         if isPointwise {
             multiplyPatches(input, rows: context.batch * patchRowsPerSample, by: io.parameters,
-                            into: output, beta: beta)
+                            into: output, beta: beta, threads: context.threads)
             return
         }
-        let patches = io.workspace          // (chunk·Ho·Wo, groups·kh·kw·Cin/groups)
-        forEachChunk(context.batch) { samples in
-            gatherPatches(from: input, samples: samples, into: patches, threads: context.threads)
-            multiplyPatches(patches, rows: samples.count * patchRowsPerSample, by: io.parameters,
-                            into: output + samples.lowerBound * outputShape.elementCount, beta: beta)
+        // Threads take whole samples, each with a patch buffer of its own: splitting the
+        // product of one small chunk instead would cost more in hand-offs than it saves.
+        forEachThreadsSamples(context, workspace: io.workspace) { samples, patches in   // patches: (chunk·Ho·Wo, groups·kh·kw·Cin/groups)
+            forEachChunk(of: samples, batch: context.batch) { chunk in
+                gatherPatches(from: input, samples: chunk, into: patches)
+                multiplyPatches(patches, rows: chunk.count * patchRowsPerSample, by: io.parameters,
+                                into: output + chunk.lowerBound * outputShape.elementCount, beta: beta, threads: 1)
+            }
         }
     }
 
@@ -90,26 +96,38 @@ public final class Convolution: Operation {
         }
         if isPointwise {
             let rows = context.batch * patchRowsPerSample
-            addWeightGradient(patches: input, rows: rows, outputGradient: outputGradient, into: weightGradient)
+            addWeightGradient(patches: input, rows: rows, outputGradient: outputGradient, into: weightGradient,
+                              threads: context.threads)
             if let inputGradient {
                 // The input is its own patch matrix, so beta = 1 adds straight into its gradient.
                 patchGradient(rows: rows, outputGradient: outputGradient, weight: io.parameters,
-                              into: inputGradient, beta: 1)
+                              into: inputGradient, beta: 1, threads: context.threads)
             }
             return
         }
-        let patches = io.workspace
-        forEachChunk(context.batch) { samples in
-            let rows = samples.count * patchRowsPerSample
-            let chunkOutputGradient = outputGradient + samples.lowerBound * outputShape.elementCount
-            gatherPatches(from: input, samples: samples, into: patches, threads: context.threads)
-            addWeightGradient(patches: patches, rows: rows, outputGradient: chunkOutputGradient, into: weightGradient)
-            if let inputGradient {
-                // The patches are spent once the weight gradient has them: reuse their buffer.
-                patchGradient(rows: rows, outputGradient: chunkOutputGradient, weight: io.parameters,
-                              into: patches, beta: 0)
-                scatterPatches(patches, samples: samples, into: inputGradient, threads: context.threads)
+        let threadWorkspace = threadWorkspaceCount(context.batch)
+        let shares = forEachThreadsSamples(context, workspace: io.workspace) { samples, patches in
+            // This thread's share of the weight gradient follows its patch buffer.
+            let share = patches + (threadWorkspace - weightCount)
+            share.update(repeating: 0, count: weightCount)
+            forEachChunk(of: samples, batch: context.batch) { chunk in
+                let rows = chunk.count * patchRowsPerSample
+                let chunkOutputGradient = outputGradient + chunk.lowerBound * outputShape.elementCount
+                gatherPatches(from: input, samples: chunk, into: patches)
+                addWeightGradient(patches: patches, rows: rows, outputGradient: chunkOutputGradient, into: share,
+                                  threads: 1)
+                if let inputGradient {
+                    // The patches are spent once the weight gradient has them: reuse their buffer.
+                    patchGradient(rows: rows, outputGradient: chunkOutputGradient, weight: io.parameters,
+                                  into: patches, beta: 0, threads: 1)
+                    scatterPatches(patches, samples: chunk, into: inputGradient)
+                }
             }
+        }
+        // Shares in thread order: the sum depends on the thread count only through rounding.
+        for thread in 0..<shares {
+            let share = io.workspace + thread * threadWorkspace + threadWorkspace - weightCount
+            for index in 0..<weightCount { weightGradient[index] += share[index] }
         }
     }
 
@@ -134,110 +152,128 @@ public final class Convolution: Operation {
     /// a core's L2 cache (1 MiB here) instead of growing with the batch.
     private static let patchBufferFloats = 1 << 18
 
+    /// Threads beyond the cores gain nothing; workspace is planned for at most this many.
+    private static let maximumThreads = ProcessInfo.processInfo.activeProcessorCount
+
     private func samplesPerChunk(_ batch: Int) -> Int {
         max(1, min(batch, Self.patchBufferFloats / (patchRowsPerSample * patchRowWidth)))
     }
 
-    private func forEachChunk(_ batch: Int, _ body: (Range<Int>) -> Void) {
+    /// One thread's patch buffer, then its share of the weight gradient.
+    private func threadWorkspaceCount(_ batch: Int) -> Int {
+        samplesPerChunk(batch) * patchRowsPerSample * patchRowWidth + weightCount
+    }
+
+    /// Splits the batch's samples over the context's threads (at most as many as the workspace
+    /// was planned for) and runs `body` on each thread's samples with that thread's part of the
+    /// workspace. Returns how many threads ran, in the order of their parts.
+    @discardableResult
+    private func forEachThreadsSamples(
+        _ context: RunContext, workspace: UnsafeMutablePointer<Float>,
+        _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void
+    ) -> Int {
+        guard context.batch > 0 else { return 0 }
+        let threads = max(1, min(context.threads, context.batch, Self.maximumThreads))
+        let threadWorkspace = threadWorkspaceCount(context.batch)
+        parallelForBlocks(context.batch, blocks: threads) { block, samples in
+            body(samples, workspace + block * threadWorkspace)
+        }
+        return threads
+    }
+
+    private func forEachChunk(of samples: Range<Int>, batch: Int, _ body: (Range<Int>) -> Void) {
         let chunk = samplesPerChunk(batch)
-        for first in Swift.stride(from: 0, to: batch, by: chunk) {
-            body(first..<min(batch, first + chunk))
+        for first in Swift.stride(from: samples.lowerBound, to: samples.upperBound, by: chunk) {
+            body(first..<min(samples.upperBound, first + chunk))
         }
     }
 
     /// Output (rows x Cout) = patches · weightᵀ + beta · output, group by group.
     private func multiplyPatches(
         _ patches: UnsafePointer<Float>, rows: Int, by weight: UnsafePointer<Float>,
-        into output: UnsafeMutablePointer<Float>, beta: Float
+        into output: UnsafeMutablePointer<Float>, beta: Float, threads: Int
     ) {
         for group in 0..<groups {
             BLAS.sgemm(
                 transposeB: true, m: rows, n: outputChannelsPerGroup, k: patchLength,
                 a: patches + group * patchLength, lda: patchRowWidth,
                 b: weight + group * outputChannelsPerGroup * patchLength, ldb: patchLength,
-                beta: beta, c: output + group * outputChannelsPerGroup, ldc: outputShape.channels)
+                beta: beta, c: output + group * outputChannelsPerGroup, ldc: outputShape.channels, threads: threads)
         }
     }
 
     /// Weight gradient (Cout x patchLength) += outputGradientᵀ · patches, group by group.
     private func addWeightGradient(
         patches: UnsafePointer<Float>, rows: Int, outputGradient: UnsafePointer<Float>,
-        into weightGradient: UnsafeMutablePointer<Float>
+        into weightGradient: UnsafeMutablePointer<Float>, threads: Int
     ) {
         for group in 0..<groups {
             BLAS.sgemm(
                 transposeA: true, m: outputChannelsPerGroup, n: patchLength, k: rows,
                 a: outputGradient + group * outputChannelsPerGroup, lda: outputShape.channels,
                 b: patches + group * patchLength, ldb: patchRowWidth,
-                beta: 1, c: weightGradient + group * outputChannelsPerGroup * patchLength, ldc: patchLength)
+                beta: 1, c: weightGradient + group * outputChannelsPerGroup * patchLength, ldc: patchLength,
+                threads: threads)
         }
     }
 
     /// Patch gradient (rows x patchRowWidth) = outputGradient · weight + beta · itself, group by group.
     private func patchGradient(
         rows: Int, outputGradient: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-        into patchGradient: UnsafeMutablePointer<Float>, beta: Float
+        into patchGradient: UnsafeMutablePointer<Float>, beta: Float, threads: Int
     ) {
         for group in 0..<groups {
             BLAS.sgemm(
                 m: rows, n: patchLength, k: outputChannelsPerGroup,
                 a: outputGradient + group * outputChannelsPerGroup, lda: outputShape.channels,
                 b: weight + group * outputChannelsPerGroup * patchLength, ldb: patchLength,
-                beta: beta, c: patchGradient + group * patchLength, ldc: patchRowWidth)
+                beta: beta, c: patchGradient + group * patchLength, ldc: patchRowWidth, threads: threads)
         }
     }
 
     /// im2col: the patch rows of `samples`, zeros where the window covers padding.
     private func gatherPatches(
-        from input: UnsafePointer<Float>, samples: Range<Int>, into patches: UnsafeMutablePointer<Float>,
-        threads: Int
+        from input: UnsafePointer<Float>, samples: Range<Int>, into patches: UnsafeMutablePointer<Float>
     ) {
         let perGroup = inputChannelsPerGroup
         let inputStep = stride * inputShapes[0].channels
         let patchStep = patchRowWidth
         let outputWidth = outputShape.width
-        parallelFor(samples.count * outputShape.height, threads: threads, minimumChunk: 4) { outputRows in
-            for outputRow in outputRows {
-                forEachPatchColumn(outputRow: outputRow, firstSample: samples.lowerBound) { patchOffset, inputOffset, covered in
-                    let column = patches + patchOffset
-                    let source = input + inputOffset
-                    for outputX in 0..<covered.lowerBound {
-                        zeroFloats(perGroup, at: column + outputX * patchStep)
+        for outputRow in 0..<samples.count * outputShape.height {
+            forEachPatchColumn(outputRow: outputRow, firstSample: samples.lowerBound) { patchOffset, inputOffset, covered in
+                let column = patches + patchOffset
+                let source = input + inputOffset
+                for outputX in 0..<covered.lowerBound {
+                    zeroFloats(perGroup, at: column + outputX * patchStep)
+                }
+                if perGroup == 1 {
+                    // A grey image: one float per cell, not worth a copy loop each.
+                    for outputX in covered { column[outputX &* patchStep] = source[outputX &* inputStep] }
+                } else {
+                    for outputX in covered {
+                        copyFloats(perGroup, from: source + outputX * inputStep, to: column + outputX * patchStep)
                     }
-                    if perGroup == 1 {
-                        // A grey image: one float per cell, not worth a copy loop each.
-                        for outputX in covered { column[outputX &* patchStep] = source[outputX &* inputStep] }
-                    } else {
-                        for outputX in covered {
-                            copyFloats(perGroup, from: source + outputX * inputStep, to: column + outputX * patchStep)
-                        }
-                    }
-                    for outputX in covered.upperBound..<outputWidth {
-                        zeroFloats(perGroup, at: column + outputX * patchStep)
-                    }
+                }
+                for outputX in covered.upperBound..<outputWidth {
+                    zeroFloats(perGroup, at: column + outputX * patchStep)
                 }
             }
         }
     }
 
-    /// col2im: adds each patch cell back onto the input cell it came from. Windows of one
-    /// sample overlap, so threads split the samples, never the rows of one sample.
+    /// col2im: adds each patch cell back onto the input cell it came from.
     private func scatterPatches(
-        _ patches: UnsafePointer<Float>, samples: Range<Int>, into inputGradient: UnsafeMutablePointer<Float>,
-        threads: Int
+        _ patches: UnsafePointer<Float>, samples: Range<Int>, into inputGradient: UnsafeMutablePointer<Float>
     ) {
         let perGroup = inputChannelsPerGroup
         let inputStep = stride * inputShapes[0].channels
         let patchStep = patchRowWidth
-        let height = outputShape.height
-        parallelFor(samples.count, threads: threads) { chunkSamples in
-            for outputRow in chunkSamples.lowerBound * height..<chunkSamples.upperBound * height {
-                forEachPatchColumn(outputRow: outputRow, firstSample: samples.lowerBound) { patchOffset, inputOffset, covered in
-                    let column = patches + patchOffset
-                    let target = inputGradient + inputOffset
-                    for outputX in covered {
-                        addFloats(perGroup, from: column + outputX * patchStep, to: target + outputX * inputStep)
-                    }
+        for outputRow in 0..<samples.count * outputShape.height {
+            forEachPatchColumn(outputRow: outputRow, firstSample: samples.lowerBound) { patchOffset, inputOffset, covered in
+                let column = patches + patchOffset
+                let target = inputGradient + inputOffset
+                for outputX in covered {
+                    addFloats(perGroup, from: column + outputX * patchStep, to: target + outputX * inputStep)
                 }
             }
         }

@@ -41,7 +41,7 @@ public final class Linear: Operation {
         BLAS.sgemm(
             transposeB: true, m: context.batch, n: outputFeatures, k: inputFeatures,
             a: io.inputs[0], lda: inputFeatures, b: io.parameters, ldb: inputFeatures,
-            beta: hasBias ? 1 : 0, c: io.output, ldc: outputFeatures)
+            beta: hasBias ? 1 : 0, c: io.output, ldc: outputFeatures, threads: context.threads)
     }
 
     public func backward(_ io: OperationIO, _ context: RunContext) {
@@ -51,7 +51,7 @@ public final class Linear: Operation {
         BLAS.sgemm(
             transposeA: true, m: outputFeatures, n: inputFeatures, k: context.batch,
             a: io.outputGradient, lda: outputFeatures, b: io.inputs[0], ldb: inputFeatures,
-            beta: 1, c: io.parameterGradients, ldc: inputFeatures)
+            beta: 1, c: io.parameterGradients, ldc: inputFeatures, threads: context.threads)
         if hasBias {
             addColumnSums(of: io.outputGradient, rows: context.batch, columns: outputFeatures,
                           to: io.parameterGradients + outputFeatures * inputFeatures)
@@ -61,7 +61,7 @@ public final class Linear: Operation {
             BLAS.sgemm(
                 m: context.batch, n: inputFeatures, k: outputFeatures,
                 a: io.outputGradient, lda: outputFeatures, b: io.parameters, ldb: inputFeatures,
-                beta: 1, c: inputGradient, ldc: inputFeatures)
+                beta: 1, c: inputGradient, ldc: inputFeatures, threads: context.threads)
         }
     }
 }

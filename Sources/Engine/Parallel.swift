@@ -24,3 +24,21 @@ public func parallelFor(
         }
     }
 }
+
+/// `parallelFor` that also tells `body` which of the `blocks` (at most) contiguous blocks it
+/// runs, 0 first, so each can use a buffer of its own.
+func parallelForBlocks(_ count: Int, blocks: Int, _ body: (_ block: Int, _ range: Range<Int>) -> Void) {
+    guard count > 0 else { return }
+    let blocks = min(max(1, blocks), count)
+    if blocks == 1 {
+        body(0, 0..<count)
+        return
+    }
+    withoutActuallyEscaping(body) { body in
+        // The blocks write disjoint ranges and buffers; see parallelFor.
+        nonisolated(unsafe) let body = body
+        DispatchQueue.concurrentPerform(iterations: blocks) { block in
+            body(block, count * block / blocks..<count * (block + 1) / blocks)
+        }
+    }
+}

@@ -27,20 +27,27 @@ public final class MaxPool: Operation {
     public func forward(_ io: OperationIO, _ context: RunContext) {
         let channels = outputShape.channels
         let window = PlaneWindow(input: inputShapes[0], kernel: kernelSize, stride: stride, padding: padding)
-        let planePixels = inputShapes[0].height * inputShapes[0].width
         let input = io.inputs[0]
         forEachOutputRow(of: self, context) { sample, outputY in
+            let rows = window.vertical.validOffsets(outputY)
+            let top = window.vertical.start(outputY)
+            let sampleInput = input + sample * inputShapes[0].elementCount
             for outputX in 0..<outputShape.width {
                 let offset = ((sample * outputShape.height + outputY) * outputShape.width + outputX) * channels
+                let columns = window.horizontal.validOffsets(outputX)
+                let left = window.horizontal.start(outputX)
                 // Winning pixels are stored as floats: exact while H·W < 2^24. Starting from the
                 // first cell, a window of -inf or NaN still names a pixel of its own.
                 let first = Float(window.firstPixel(outputY: outputY, outputX: outputX))
                 func block<Lanes: ChannelLanes>(_: Lanes.Type, _ channel: Int) {
                     var maximum = Lanes(repeating: -.infinity)
                     var winner = Lanes(repeating: first)
-                    window.forEachCell(outputY: outputY, outputX: outputX) { _, pixel in
-                        maximum.keepMaximum(Lanes(loadingFrom: input + (sample * planePixels + pixel) * channels + channel),
-                                            index: Float(pixel), winner: &winner)
+                    for dy in rows {
+                        let rowPixel = (top + dy) * window.width + left
+                        for dx in columns {
+                            maximum.keepMaximum(Lanes(loadingFrom: sampleInput + (rowPixel + dx) * channels + channel),
+                                                index: Float(rowPixel + dx), winner: &winner)
+                        }
                     }
                     maximum.store(to: io.output + offset + channel)
                     winner.store(to: io.saved + offset + channel)
@@ -94,16 +101,21 @@ public final class AveragePool: Operation {
     public func forward(_ io: OperationIO, _ context: RunContext) {
         let channels = outputShape.channels
         let window = PlaneWindow(input: inputShapes[0], kernel: kernelSize, stride: stride, padding: padding)
-        let planePixels = inputShapes[0].height * inputShapes[0].width
         let scale = 1 / Float(kernelSize * kernelSize)
         let input = io.inputs[0]
         forEachOutputRow(of: self, context) { sample, outputY in
+            let rows = window.vertical.validOffsets(outputY)
+            let top = window.vertical.start(outputY)
+            let sampleInput = input + sample * inputShapes[0].elementCount
             for outputX in 0..<outputShape.width {
                 let result = io.output + ((sample * outputShape.height + outputY) * outputShape.width + outputX) * channels
+                let columns = window.horizontal.validOffsets(outputX)
+                let left = window.horizontal.start(outputX)
                 func block<Lanes: ChannelLanes>(_: Lanes.Type, _ channel: Int) {
                     var sum = Lanes(repeating: 0)
-                    window.forEachCell(outputY: outputY, outputX: outputX) { _, pixel in
-                        sum += Lanes(loadingFrom: input + (sample * planePixels + pixel) * channels + channel)
+                    for dy in rows {
+                        let row = sampleInput + ((top + dy) * window.width + left) * channels + channel
+                        for dx in columns { sum += Lanes(loadingFrom: row + dx * channels) }
                     }
                     (sum * Lanes(repeating: scale)).store(to: result + channel)
                 }
@@ -116,17 +128,22 @@ public final class AveragePool: Operation {
         guard let inputGradient = io.inputGradients[0] else { return }
         let channels = outputShape.channels
         let window = PlaneWindow(input: inputShapes[0], kernel: kernelSize, stride: stride, padding: padding)
-        let planePixels = inputShapes[0].height * inputShapes[0].width
         let scale = 1 / Float(kernelSize * kernelSize)
         forEachSample(of: self, context) { sample in
+            let sampleGradient = inputGradient + sample * inputShapes[0].elementCount
             for outputY in 0..<outputShape.height {
+                let rows = window.vertical.validOffsets(outputY)
+                let top = window.vertical.start(outputY)
                 for outputX in 0..<outputShape.width {
                     let gradient = io.outputGradient
                         + ((sample * outputShape.height + outputY) * outputShape.width + outputX) * channels
+                    let columns = window.horizontal.validOffsets(outputX)
+                    let left = window.horizontal.start(outputX)
                     func block<Lanes: ChannelLanes>(_: Lanes.Type, _ channel: Int) {
                         let share = Lanes(loadingFrom: gradient + channel) * Lanes(repeating: scale)
-                        window.forEachCell(outputY: outputY, outputX: outputX) { _, pixel in
-                            Lanes.add(share, to: inputGradient + (sample * planePixels + pixel) * channels + channel)
+                        for dy in rows {
+                            let row = sampleGradient + ((top + dy) * window.width + left) * channels + channel
+                            for dx in columns { Lanes.add(share, to: row + dx * channels) }
                         }
                     }
                     forEachChannelBlock(channels, vector: { block(SIMD8<Float>.self, $0) }, scalar: { block(Float.self, $0) })

@@ -2,7 +2,8 @@ import Engine
 import Testing
 
 /// One depthwise configuration. Channel counts of 9 and 11 run both the vector lanes and the
-/// scalar remainder; widths of 13 and 15 give rows long enough for the four-pixel interior path.
+/// scalar remainder; widths of 13 and 15 give rows long enough for the four-pixel interior path,
+/// and output rows of 16 or more (the last two cases) are walked tap by tap in backward.
 struct DepthwiseCase: Sendable, CustomTestStringConvertible {
     var input: TensorShape
     var kernelSize: Int
@@ -28,6 +29,8 @@ struct DepthwiseCase: Sendable, CustomTestStringConvertible {
         DepthwiseCase(input: TensorShape(height: 4, width: 13, channels: 9), kernelSize: 3, stride: 1, padding: 1, bias: true),
         DepthwiseCase(input: TensorShape(height: 5, width: 15, channels: 11), kernelSize: 5, stride: 2, padding: 2),
         DepthwiseCase(input: TensorShape(height: 3, width: 13, channels: 8), kernelSize: 3, stride: 2, padding: 0),
+        DepthwiseCase(input: TensorShape(height: 4, width: 18, channels: 9), kernelSize: 3, stride: 1, padding: 1, bias: true),
+        DepthwiseCase(input: TensorShape(height: 5, width: 33, channels: 11), kernelSize: 5, stride: 2, padding: 2),
     ]
 
     @Test(arguments: cases)
@@ -55,12 +58,12 @@ struct DepthwiseCase: Sendable, CustomTestStringConvertible {
         expectBackwardAccumulates(Self.cases[0].makeOperation())
     }
 
-    @Test(arguments: [cases[0], cases[7]])
+    @Test(arguments: [cases[0], cases[7], cases[10]])
     func computesOnlyTheContextBatch(_ configuration: DepthwiseCase) {
         expectOnlyContextBatchIsComputed(configuration.makeOperation())
     }
 
-    @Test(arguments: [cases[0], cases[6]])
+    @Test(arguments: [cases[0], cases[6], cases[9]])
     func allocatesNothing(_ configuration: DepthwiseCase) {
         expectNoHeapAllocation(configuration.makeOperation())
     }
