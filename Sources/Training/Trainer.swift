@@ -279,10 +279,9 @@ public final class Trainer {
             return ()
         }
         // Other ranks receive the state and the optimizer's moments from rank 0.
-        var length = try communicator.broadcast(Int64(stateJSON.count))
+        let length = try communicator.broadcast(Int64(stateJSON.count))
         if !communicator.isRoot { stateJSON = Array(repeating: 0, count: Int(length)) }
         try stateJSON.withUnsafeMutableBytes { try communicator.broadcast($0, root: 0) }
-        length = 0
         state = try JSONDecoder.checkpoint.decode(TrainingState.self, from: Data(stateJSON))
         var tensors = optimizer.state.tensors
         for name in tensors.keys.sorted() {
