@@ -46,9 +46,15 @@ public struct RunContext: Sendable {
 public struct OperationIO {
     /// Input activations, (batch, H, W, C) each, in the order the operation was wired.
     public var inputs: [UnsafeMutablePointer<Float>]
-    /// Gradients of the inputs; `nil` where none is needed (the image). Backward *adds* into
-    /// them (llm.c style), so a tensor consumed twice needs no special case.
+    /// Gradients of the inputs; `nil` where none is needed (the image). How backward writes
+    /// each one is given by `accumulatesInputGradients`.
     public var inputGradients: [UnsafeMutablePointer<Float>?]
+    /// Per input: `true` when backward must *add* into the input's gradient (another consumer
+    /// of that tensor, or the loss, has already written part of it); `false` when this
+    /// operation is the first to write it and must *overwrite* whatever the buffer holds,
+    /// which may be another tensor's stale values. The executor plans this once from the
+    /// graph, so no gradient buffer needs zeroing before a step.
+    public var accumulatesInputGradients: [Bool]
     public var output: UnsafeMutablePointer<Float>
     /// Gradient of the loss with respect to `output`, complete when backward is called.
     public var outputGradient: UnsafeMutablePointer<Float>
@@ -67,6 +73,7 @@ public struct OperationIO {
     /// operation on buffers of its own.
     public init(
         inputs: [UnsafeMutablePointer<Float>], inputGradients: [UnsafeMutablePointer<Float>?],
+        accumulatesInputGradients: [Bool]? = nil,
         output: UnsafeMutablePointer<Float>, outputGradient: UnsafeMutablePointer<Float>,
         parameters: UnsafeMutablePointer<Float>, parameterGradients: UnsafeMutablePointer<Float>,
         state: UnsafeMutablePointer<Float>, saved: UnsafeMutablePointer<Float>,
@@ -74,6 +81,7 @@ public struct OperationIO {
     ) {
         self.inputs = inputs
         self.inputGradients = inputGradients
+        self.accumulatesInputGradients = accumulatesInputGradients ?? inputs.map { _ in true }
         self.output = output
         self.outputGradient = outputGradient
         self.parameters = parameters
@@ -99,7 +107,8 @@ public protocol Operation: AnyObject {
     /// Scratch floats needed during forward or backward, for `batch` samples.
     func workspaceCount(batch: Int) -> Int
     func forward(_ io: OperationIO, _ context: RunContext)
-    /// Adds the gradients of the inputs and parameters, given `io.outputGradient`.
+    /// Writes the inputs' gradients (adding or overwriting, per `accumulatesInputGradients`)
+    /// and adds the parameters' gradients, given `io.outputGradient`.
     func backward(_ io: OperationIO, _ context: RunContext)
 }
 

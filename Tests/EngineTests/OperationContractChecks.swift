@@ -61,6 +61,30 @@ func expectBackwardAccumulates(
             "\(type(of: operation)) parameter gradient is not accumulated", sourceLocation: sourceLocation)
 }
 
+/// Checks that backward told to overwrite an input gradient (its first writer) ignores what
+/// the buffer held: started on NaN, which any read would spread, it must give the gradient
+/// that accumulating into zeros gives. Parameter gradients are always added.
+func expectBackwardOverwrites(
+    _ operation: any Operation, batch: Int = 2, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    let accumulating = OperationHarness(operation, batch: batch)
+    let overwriting = OperationHarness(operation, batch: batch)
+    overwriting.accumulatesInputGradients = overwriting.inputs.map { _ in false }
+    overwriting.inputGradients = overwriting.inputGradients.map { $0.map { _ in .nan } }
+    let context = RunContext(batch: batch, training: true, threads: 1)
+    for harness in [accumulating, overwriting] {
+        harness.forward(context)
+        harness.backward(context)
+    }
+    for (overwritten, accumulated) in zip(overwriting.inputGradients, accumulating.inputGradients) {
+        #expect(overwritten.allSatisfy(\.isFinite) && largestRelativeDifference(overwritten, accumulated) <= 1e-6,
+                "\(type(of: operation)) input gradient is not overwritten", sourceLocation: sourceLocation)
+    }
+    #expect(largestRelativeDifference(overwriting.parameterGradients, accumulating.parameterGradients) <= 1e-6,
+            "\(type(of: operation)) parameter gradient differs when input gradients are overwritten",
+            sourceLocation: sourceLocation)
+}
+
 /// Checks that running the direct loops on several threads gives the single-threaded result
 /// (up to summation order in parameter gradients).
 func expectThreadCountDoesNotChangeResults(
