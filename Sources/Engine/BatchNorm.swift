@@ -6,11 +6,17 @@
 ///
 /// Saved for backward (2C + 1 floats): the mean and 1/sqrt(var + ε) that normalised the batch,
 /// and the number of values per channel they were formed over (all ranks' under sync-BN).
+///
+/// With an `activation`, the operation is BN followed by that function, fused: these layers
+/// are memory-bound, and apart they read and write the tensor five times forward and, with
+/// the gradient written by one and read by the other, seven times backward; fused, three
+/// and five. Backward recomputes the normalised values in registers instead of keeping them.
 public final class BatchNorm: Operation {
     public let inputShapes: [TensorShape]
     public let outputShape: TensorShape
     public let epsilon: Float
     public let momentum: Float
+    public let activation: ActivationFunction?
     public let parameterSpecs: [ParameterSpec]
 
     /// Sums per-channel statistics across ranks in place, for synchronised BN (`--sync-bn`).
@@ -28,12 +34,16 @@ public final class BatchNorm: Operation {
     /// not with the whole batch.
     private static let rowBlocks = 16
 
-    public init(inputShape: TensorShape, epsilon: Float = 1e-5, momentum: Float = 0.1) {
+    public init(
+        inputShape: TensorShape, epsilon: Float = 1e-5, momentum: Float = 0.1,
+        activation: ActivationFunction? = nil
+    ) {
         let channels = inputShape.channels
         inputShapes = [inputShape]
         outputShape = inputShape
         self.epsilon = epsilon
         self.momentum = momentum
+        self.activation = activation
         parameterSpecs = [
             ParameterSpec("weight", shape: [channels], initializer: .ones),
             ParameterSpec("bias", shape: [channels], initializer: .zeros),
@@ -48,12 +58,16 @@ public final class BatchNorm: Operation {
 
     public func savedCount(batch: Int) -> Int { 2 * outputShape.channels + 1 }
 
-    // Workspace: statistics handed to the reducer (2C + 1), per-channel coefficients (3C),
-    // per-block partial sums (blocks x 2C).
     public func workspaceCount(batch: Int) -> Int {
-        let channels = outputShape.channels
-        return 2 * channels + 1 + 3 * channels + Self.rowBlocks * 2 * channels
+        partialsOffset + Self.rowBlocks * 2 * outputShape.channels
     }
+
+    // Workspace, in order: the statistics handed to the reducer (2C + 1); the forward's
+    // scale and shift (2C), which backward recomputes to recover the activation's input;
+    // backward's coefficients p, q, r (3C); per-block partial sums (blocks x 2C).
+    private var affineOffset: Int { 2 * outputShape.channels + 1 }
+    private var coefficientsOffset: Int { affineOffset + 2 * outputShape.channels }
+    private var partialsOffset: Int { coefficientsOffset + 3 * outputShape.channels }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
         let channels = outputShape.channels
@@ -64,8 +78,8 @@ public final class BatchNorm: Operation {
         let runningMean = io.state, runningVariance = io.state + channels
         let mean = io.saved, inverseDeviation = io.saved + channels
         let statistics = io.workspace                  // [Σx, Σx², count]
-        let scale = io.workspace + 2 * channels + 1, shift = scale + channels
-        let partials = shift + 2 * channels
+        let scale = io.workspace + affineOffset, shift = scale + channels
+        let partials = io.workspace + partialsOffset
 
         if context.training {
             // One pass over x for both sums, taken about a per-channel reference value r (the
@@ -76,6 +90,7 @@ public final class BatchNorm: Operation {
             sumOverRows(rows, width: 2 * channels, partials: partials, into: statistics, threads: context.threads) { range, sums in
                 for row in range {
                     let values = x + row * channels
+                    @inline(__always)
                     func block<Lanes: ChannelLanes>(_: Lanes.Type, _ c: Int) {
                         let centred = Lanes(loadingFrom: values + c) - Lanes(loadingFrom: reference + c)
                         Lanes.add(centred, to: sums + c)
@@ -115,20 +130,42 @@ public final class BatchNorm: Operation {
             }
         }
 
-        // y = (x - mean)·invstd·γ + β = x·scale + shift
-        for c in 0..<channels {
+        formAffine(weight: weight, bias: bias, mean: mean, inverseDeviation: inverseDeviation, scale: scale, shift: shift)
+        activation.run(Normalize(
+            x: x, y: io.output, scale: scale, shift: shift, rows: rows, channels: channels, threads: context.threads))
+    }
+
+    /// y = (x - mean)·invstd·γ + β = x·scale + shift, per channel.
+    private func formAffine(
+        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, mean: UnsafePointer<Float>,
+        inverseDeviation: UnsafePointer<Float>, scale: UnsafeMutablePointer<Float>, shift: UnsafeMutablePointer<Float>
+    ) {
+        for c in 0..<outputShape.channels {
             scale[c] = weight[c] * inverseDeviation[c]
             shift[c] = bias[c] - mean[c] * scale[c]
         }
-        let y = io.output
-        parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { range in
-            for row in range {
-                let input = x + row * channels, output = y + row * channels
-                func block<Lanes: ChannelLanes>(_: Lanes.Type, _ c: Int) {
-                    (Lanes(loadingFrom: input + c) * Lanes(loadingFrom: scale + c) + Lanes(loadingFrom: shift + c))
-                        .store(to: output + c)
+    }
+
+    /// y = f(x·scale + shift).
+    private struct Normalize: PointwiseKernel {
+        let x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
+        let scale: UnsafePointer<Float>, shift: UnsafePointer<Float>
+        let rows: Int, channels: Int, threads: Int
+
+        func callAsFunction<Function: PointwiseActivation>(_ function: Function.Type) {
+            let (x, y, scale, shift, channels) = (x, y, scale, shift, channels)
+            parallelFor(rows, threads: threads, minimumChunk: max(1, streamingGrain / channels)) { range in
+                for row in range {
+                    let input = x + row * channels, output = y + row * channels
+                    @inline(__always)
+                    func block<Lanes: ActivationLanes>(_: Lanes.Type, _ c: Int) {
+                        (Lanes(loadingFrom: input + c) * Lanes(loadingFrom: scale + c) + Lanes(loadingFrom: shift + c))
+                            .activated(by: function).store(to: output + c)
+                    }
+                    var c = 0
+                    while c + 8 <= channels { block(SIMD8<Float>.self, c); c += 8 }
+                    while c < channels { block(Float.self, c); c += 1 }
                 }
-                forEachChannelBlock(channels, vector: { block(SIMD8<Float>.self, $0) }, scalar: { block(Float.self, $0) })
             }
         }
     }
@@ -137,26 +174,16 @@ public final class BatchNorm: Operation {
         let channels = outputShape.channels
         let rows = context.batch * outputShape.height * outputShape.width
         guard rows > 0 else { return }
-        let x = io.inputs[0], dy = io.outputGradient   // (rows, C) each
-        let weight = io.parameters
+        let weight = io.parameters, bias = io.parameters + channels
         let mean = io.saved, inverseDeviation = io.saved + channels
-        let sums = io.workspace                        // [Σdy, Σdy·x̂]
-        let coefficients = io.workspace + 2 * channels + 1
-        let partials = coefficients + 3 * channels
+        let sums = io.workspace                        // [Σg, Σg·x̂], g = dL/d(normalised value)
+        let scale = io.workspace + affineOffset, shift = scale + channels
+        let coefficients = io.workspace + coefficientsOffset
+        formAffine(weight: weight, bias: bias, mean: mean, inverseDeviation: inverseDeviation, scale: scale, shift: shift)
 
-        sumOverRows(rows, width: 2 * channels, partials: partials, into: sums, threads: context.threads) { range, block in
-            for row in range {
-                let input = x + row * channels, gradient = dy + row * channels
-                func lanes<Lanes: ChannelLanes>(_: Lanes.Type, _ c: Int) {
-                    let outputGradient = Lanes(loadingFrom: gradient + c)
-                    let normalized = (Lanes(loadingFrom: input + c) - Lanes(loadingFrom: mean + c))
-                        * Lanes(loadingFrom: inverseDeviation + c)
-                    Lanes.add(outputGradient, to: block + c)
-                    Lanes.add(outputGradient * normalized, to: block + channels + c)
-                }
-                forEachChannelBlock(channels, vector: { lanes(SIMD8<Float>.self, $0) }, scalar: { lanes(Float.self, $0) })
-            }
-        }
+        activation.run(SumGradients(
+            operation: self, io: io, rows: rows, sums: sums, partials: io.workspace + partialsOffset,
+            threads: context.threads))
         let weightGradient = io.parameterGradients, biasGradient = io.parameterGradients + channels
         for c in 0..<channels {
             biasGradient[c] += sums[c]
@@ -164,8 +191,8 @@ public final class BatchNorm: Operation {
         }
         guard let dx = io.inputGradients[0] else { return }
 
-        // dx = p·dy + q·x + r per channel. In training the batch statistics depend on x:
-        // dx = γ·invstd·(dy - mean(dy) - x̂·mean(dy·x̂)), the means over all ranks' values.
+        // dx = p·g + q·x + r per channel. In training the batch statistics depend on x:
+        // dx = γ·invstd·(g - mean(g) - x̂·mean(g·x̂)), the means over all ranks' values.
         let p = coefficients, q = coefficients + channels, r = coefficients + 2 * channels
         if context.training {
             statisticsReducer?(sums, 2 * channels)
@@ -185,15 +212,71 @@ public final class BatchNorm: Operation {
                 r[c] = 0
             }
         }
-        parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { range in
-            for row in range {
-                let input = x + row * channels, gradient = dy + row * channels, result = dx + row * channels
-                func block<Lanes: ChannelLanes>(_: Lanes.Type, _ c: Int) {
-                    Lanes.add(Lanes(loadingFrom: p + c) * Lanes(loadingFrom: gradient + c)
-                                + Lanes(loadingFrom: q + c) * Lanes(loadingFrom: input + c) + Lanes(loadingFrom: r + c),
-                              to: result + c)
+        func run<Write: GradientWrite>(_: Write.Type) {
+            activation.run(InputGradient<Write>(
+                x: io.inputs[0], dy: io.outputGradient, dx: dx, scale: scale, shift: shift, p: p, q: q, r: r,
+                rows: rows, channels: channels, threads: context.threads))
+        }
+        io.accumulatesInputGradients[0] ? run(AccumulateGradient.self) : run(OverwriteGradient.self)
+    }
+
+    /// Σg and Σg·x̂ per channel, g = dL/d(x·scale + shift): the output gradient times the
+    /// activation's derivative there.
+    private struct SumGradients: PointwiseKernel {
+        let operation: BatchNorm
+        let io: OperationIO
+        let rows: Int
+        let sums: UnsafeMutablePointer<Float>, partials: UnsafeMutablePointer<Float>
+        let threads: Int
+
+        func callAsFunction<Function: PointwiseActivation>(_ function: Function.Type) {
+            let channels = operation.outputShape.channels
+            let x = io.inputs[0], dy = io.outputGradient
+            let mean = io.saved, inverseDeviation = io.saved + channels
+            let scale = io.workspace + operation.affineOffset, shift = scale + channels
+            operation.sumOverRows(rows, width: 2 * channels, partials: partials, into: sums, threads: threads) { range, block in
+                for row in range {
+                    let input = x + row * channels, gradient = dy + row * channels
+                    @inline(__always)
+                    func lanes<Lanes: ActivationLanes>(_: Lanes.Type, _ c: Int) {
+                        let value = Lanes(loadingFrom: input + c)
+                        let outputGradient = Lanes(loadingFrom: gradient + c).activationGradient(
+                            by: function, at: value * Lanes(loadingFrom: scale + c) + Lanes(loadingFrom: shift + c))
+                        let normalized = (value - Lanes(loadingFrom: mean + c)) * Lanes(loadingFrom: inverseDeviation + c)
+                        Lanes.add(outputGradient, to: block + c)
+                        Lanes.add(outputGradient * normalized, to: block + channels + c)
+                    }
+                    var c = 0
+                    while c + 8 <= channels { lanes(SIMD8<Float>.self, c); c += 8 }
+                    while c < channels { lanes(Float.self, c); c += 1 }
                 }
-                forEachChannelBlock(channels, vector: { block(SIMD8<Float>.self, $0) }, scalar: { block(Float.self, $0) })
+            }
+        }
+    }
+
+    /// dx = p·g + q·x + r, g recomputed as in `SumGradients`, written as `Write` says.
+    private struct InputGradient<Write: GradientWrite>: PointwiseKernel {
+        let x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>
+        let scale: UnsafePointer<Float>, shift: UnsafePointer<Float>
+        let p: UnsafePointer<Float>, q: UnsafePointer<Float>, r: UnsafePointer<Float>
+        let rows: Int, channels: Int, threads: Int
+
+        func callAsFunction<Function: PointwiseActivation>(_ function: Function.Type) {
+            let (x, dy, dx, scale, shift, p, q, r, channels) = (x, dy, dx, scale, shift, p, q, r, channels)
+            parallelFor(rows, threads: threads, minimumChunk: max(1, streamingGrain / channels)) { range in
+                for row in range {
+                    let input = x + row * channels, gradient = dy + row * channels, result = dx + row * channels
+                    @inline(__always)
+                    func value<Lanes: ActivationLanes>(_: Lanes.Type, _ c: Int) -> Lanes {
+                        let x = Lanes(loadingFrom: input + c)
+                        let g = Lanes(loadingFrom: gradient + c).activationGradient(
+                            by: function, at: x * Lanes(loadingFrom: scale + c) + Lanes(loadingFrom: shift + c))
+                        return Lanes(loadingFrom: p + c) * g + Lanes(loadingFrom: q + c) * x + Lanes(loadingFrom: r + c)
+                    }
+                    var c = 0
+                    while c + 8 <= channels { Write.write(value(SIMD8<Float>.self, c), to: result + c); c += 8 }
+                    while c < channels { Write.write(value(Float.self, c), to: result + c); c += 1 }
+                }
             }
         }
     }

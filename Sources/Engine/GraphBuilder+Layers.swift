@@ -22,8 +22,13 @@ extension GraphBuilder {
             inputs: [x], name: name)
     }
 
-    public func batchNorm(_ x: NodeID, epsilon: Float = 1e-5, momentum: Float = 0.1, name: String? = nil) -> NodeID {
-        add(BatchNorm(inputShape: shape(of: x), epsilon: epsilon, momentum: momentum), inputs: [x], name: name)
+    /// Batch normalisation, followed by `activation` fused into the same operation when given.
+    public func batchNorm(
+        _ x: NodeID, epsilon: Float = 1e-5, momentum: Float = 0.1, activation: ActivationFunction? = nil,
+        name: String? = nil
+    ) -> NodeID {
+        add(BatchNorm(inputShape: shape(of: x), epsilon: epsilon, momentum: momentum, activation: activation),
+            inputs: [x], name: name)
     }
 
     public func activation(_ x: NodeID, _ function: ActivationFunction) -> NodeID {

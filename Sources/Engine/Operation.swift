@@ -3,6 +3,7 @@ public enum OperationKind: String, Sendable, CaseIterable {
     case convolution1x1 = "convolution 1x1"
     case convolutionKxK = "convolution kxk"
     case depthwiseConvolution = "depthwise"
+    /// Includes the activation fused into it (`BatchNorm(activation:)`).
     case batchNorm = "batch norm"
     case activation = "activation"
     case pooling = "pooling"

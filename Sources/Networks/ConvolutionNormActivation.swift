@@ -50,10 +50,11 @@ extension GraphBuilder {
         let initializer = initialization.weightInitializer(
             inputChannels: shape(of: x).channels, outputChannels: outputChannels,
             kernelSize: kernelSize, groups: groups)
-        var y = convolution(
+        let y = convolution(
             x, outputChannels: outputChannels, kernelSize: kernelSize, stride: stride, groups: groups,
             weightInitializer: initializer, name: names.convolution)
-        y = batchNorm(y, epsilon: normalization.epsilon, momentum: normalization.momentum, name: names.norm)
-        return activation.map { self.activation(y, $0) } ?? y
+        return batchNorm(
+            y, epsilon: normalization.epsilon, momentum: normalization.momentum, activation: activation,
+            name: names.norm)
     }
 }

@@ -81,8 +81,9 @@ import Testing
     }
 
     @Test(arguments: ActivationFunction.allCases)
-    func backwardAddsIntoExistingGradients(function: ActivationFunction) {
+    func backwardAddsOrOverwritesAsTold(function: ActivationFunction) {
         expectBackwardAccumulates(Activation(inputShape: Self.shape, function: function))
+        expectBackwardOverwrites(Activation(inputShape: Self.shape, function: function))
     }
 
     @Test(arguments: ActivationFunction.allCases)

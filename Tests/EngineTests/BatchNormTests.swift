@@ -87,8 +87,9 @@ import Testing
         #expect(largestRelativeDifference(doubled.parameterGradients, local.parameterGradients) <= 1e-5)
     }
 
-    @Test func backwardAddsIntoExistingGradients() {
+    @Test func backwardAddsOrOverwritesAsTold() {
         expectBackwardAccumulates(BatchNorm(inputShape: Self.shape))
+        expectBackwardOverwrites(BatchNorm(inputShape: Self.shape))
     }
 
     @Test func computesOnlyTheContextBatch() {
