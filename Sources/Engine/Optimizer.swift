@@ -119,12 +119,26 @@ public final class Adam: Optimizer {
         let secondCorrection = (1 - pow(beta2, step)).squareRoot()
         let m = moments[0], v = moments[1]
         let (beta1, beta2, epsilon, weightDecay) = (beta1, beta2, epsilon, weightDecay)
-        for i in 0..<moments.count {
-            let gradient = gradients[i] + weightDecay * parameters[i]
-            m[i] = beta1 * m[i] + (1 - beta1) * gradient
-            v[i] = beta2 * v[i] + (1 - beta2) * gradient * gradient
-            parameters[i] -= stepSize * m[i] / (v[i].squareRoot() / secondCorrection + epsilon)
+        let theta = parameters.baseAddress!, g = gradients.baseAddress!
+        // Written on vectors: the compiler leaves the loop scalar (four arrays that may alias,
+        // and a square root it must be able to hand to libm for errno), and then the
+        // arithmetic costs several times the memory traffic.
+        @inline(__always)
+        func update<Lanes: AdamLanes>(_: Lanes.Type, at i: Int) {
+            let parameter = Lanes(loadingFrom: theta + i)
+            let gradient = Lanes(loadingFrom: g + i) + Lanes(repeating: weightDecay) * parameter
+            let first = Lanes(repeating: beta1) * Lanes(loadingFrom: m + i) + Lanes(repeating: 1 - beta1) * gradient
+            let second = Lanes(repeating: beta2) * Lanes(loadingFrom: v + i)
+                + Lanes(repeating: 1 - beta2) * gradient * gradient
+            first.store(to: m + i)
+            second.store(to: v + i)
+            (parameter - Lanes(repeating: stepSize) * first
+                / (second.squareRoot() / Lanes(repeating: secondCorrection) + Lanes(repeating: epsilon)))
+                .store(to: theta + i)
         }
+        var i = 0
+        while i + 8 <= moments.count { update(SIMD8<Float>.self, at: i); i += 8 }
+        while i < moments.count { update(Float.self, at: i); i += 1 }
     }
 
     public var state: OptimizerState { OptimizerState(stepCount: stepCount, tensors: moments.tensors) }
@@ -134,6 +148,16 @@ public final class Adam: Optimizer {
         stepCount = state.stepCount
     }
 }
+
+/// Values Adam's update runs on: eight parameters at once, or one left over.
+protocol AdamLanes: ChannelLanes {
+    static func / (left: Self, right: Self) -> Self
+    func squareRoot() -> Self
+}
+
+extension SIMD8: AdamLanes where Scalar == Float {}
+
+extension Float: AdamLanes {}
 
 /// Stochastic gradient descent with momentum, optionally Nesterov's, as torch.optim.SGD
 /// (no dampening): b = μ·b + g; θ -= lr·(g + μ·b) with Nesterov, θ -= lr·b without.
