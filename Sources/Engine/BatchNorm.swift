@@ -8,9 +8,11 @@
 /// and the number of values per channel they were formed over (all ranks' under sync-BN).
 ///
 /// With an `activation`, the operation is BN followed by that function, fused: these layers
-/// are memory-bound, and apart they read and write the tensor five times forward and, with
-/// the gradient written by one and read by the other, seven times backward; fused, three
-/// and five. Backward recomputes the normalised values in registers instead of keeping them.
+/// are memory-bound, and apart they read and write the tensor five times forward and seven
+/// times backward; fused, three and six. The normalised values are not kept: backward
+/// recomputes them in registers, and keeps the gradient behind the activation in the
+/// workspace between its two passes (recomputing it there too costs more than the memory
+/// where the derivative needs an exponential, as SiLU's does).
 public final class BatchNorm: Operation {
     public let inputShapes: [TensorShape]
     public let outputShape: TensorShape
@@ -59,15 +61,17 @@ public final class BatchNorm: Operation {
     public func savedCount(batch: Int) -> Int { 2 * outputShape.channels + 1 }
 
     public func workspaceCount(batch: Int) -> Int {
-        partialsOffset + Self.rowBlocks * 2 * outputShape.channels
+        gradientOffset + (activation == nil ? 0 : batch * outputShape.elementCount)
     }
 
     // Workspace, in order: the statistics handed to the reducer (2C + 1); the forward's
     // scale and shift (2C), which backward recomputes to recover the activation's input;
-    // backward's coefficients p, q, r (3C); per-block partial sums (blocks x 2C).
+    // backward's coefficients p, q, r (3C); per-block partial sums (blocks x 2C); with an
+    // activation, the gradient behind it (the whole batch's tensor).
     private var affineOffset: Int { 2 * outputShape.channels + 1 }
     private var coefficientsOffset: Int { affineOffset + 2 * outputShape.channels }
     private var partialsOffset: Int { coefficientsOffset + 3 * outputShape.channels }
+    private var gradientOffset: Int { partialsOffset + Self.rowBlocks * 2 * outputShape.channels }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
         let channels = outputShape.channels
@@ -181,9 +185,11 @@ public final class BatchNorm: Operation {
         let coefficients = io.workspace + coefficientsOffset
         formAffine(weight: weight, bias: bias, mean: mean, inverseDeviation: inverseDeviation, scale: scale, shift: shift)
 
+        // g: the output gradient itself, or with an activation its product with the derivative.
+        let g = activation == nil ? io.outputGradient : io.workspace + gradientOffset
         activation.run(SumGradients(
             operation: self, io: io, rows: rows, sums: sums, partials: io.workspace + partialsOffset,
-            threads: context.threads))
+            gradient: g, threads: context.threads))
         let weightGradient = io.parameterGradients, biasGradient = io.parameterGradients + channels
         for c in 0..<channels {
             biasGradient[c] += sums[c]
@@ -212,39 +218,43 @@ public final class BatchNorm: Operation {
                 r[c] = 0
             }
         }
-        func run<Write: GradientWrite>(_: Write.Type) {
-            activation.run(InputGradient<Write>(
-                x: io.inputs[0], dy: io.outputGradient, dx: dx, scale: scale, shift: shift, p: p, q: q, r: r,
-                rows: rows, channels: channels, threads: context.threads))
+        func write<Write: GradientWrite>(_ mode: Write.Type) {
+            writeInputGradient(mode, g: g, x: io.inputs[0], into: dx, p: p, q: q, r: r, rows: rows, threads: context.threads)
         }
-        io.accumulatesInputGradients[0] ? run(AccumulateGradient.self) : run(OverwriteGradient.self)
+        io.accumulatesInputGradients[0] ? write(AccumulateGradient.self) : write(OverwriteGradient.self)
     }
 
     /// Σg and Σg·x̂ per channel, g = dL/d(x·scale + shift): the output gradient times the
     /// activation's derivative there.
+    /// Σg and Σg·x̂ per channel, g = dL/d(x·scale + shift): the output gradient times the
+    /// activation's derivative there, which is stored to `gradient` (unless it is the output
+    /// gradient itself, with no activation).
     private struct SumGradients: PointwiseKernel {
         let operation: BatchNorm
         let io: OperationIO
         let rows: Int
         let sums: UnsafeMutablePointer<Float>, partials: UnsafeMutablePointer<Float>
+        let gradient: UnsafeMutablePointer<Float>
         let threads: Int
 
         func callAsFunction<Function: PointwiseActivation>(_ function: Function.Type) {
             let channels = operation.outputShape.channels
-            let x = io.inputs[0], dy = io.outputGradient
+            let x = io.inputs[0], dy = io.outputGradient, g = gradient
             let mean = io.saved, inverseDeviation = io.saved + channels
             let scale = io.workspace + operation.affineOffset, shift = scale + channels
+            let storesGradient = !Function.isIdentity
             operation.sumOverRows(rows, width: 2 * channels, partials: partials, into: sums, threads: threads) { range, block in
                 for row in range {
-                    let input = x + row * channels, gradient = dy + row * channels
+                    let input = x + row * channels, outputGradient = dy + row * channels, stored = g + row * channels
                     @inline(__always)
                     func lanes<Lanes: ActivationLanes>(_: Lanes.Type, _ c: Int) {
                         let value = Lanes(loadingFrom: input + c)
-                        let outputGradient = Lanes(loadingFrom: gradient + c).activationGradient(
+                        let gradient = Lanes(loadingFrom: outputGradient + c).activationGradient(
                             by: function, at: value * Lanes(loadingFrom: scale + c) + Lanes(loadingFrom: shift + c))
+                        if storesGradient { gradient.store(to: stored + c) }
                         let normalized = (value - Lanes(loadingFrom: mean + c)) * Lanes(loadingFrom: inverseDeviation + c)
-                        Lanes.add(outputGradient, to: block + c)
-                        Lanes.add(outputGradient * normalized, to: block + channels + c)
+                        Lanes.add(gradient, to: block + c)
+                        Lanes.add(gradient * normalized, to: block + channels + c)
                     }
                     var c = 0
                     while c + 8 <= channels { lanes(SIMD8<Float>.self, c); c += 8 }
@@ -254,29 +264,24 @@ public final class BatchNorm: Operation {
         }
     }
 
-    /// dx = p·g + q·x + r, g recomputed as in `SumGradients`, written as `Write` says.
-    private struct InputGradient<Write: GradientWrite>: PointwiseKernel {
-        let x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>
-        let scale: UnsafePointer<Float>, shift: UnsafePointer<Float>
-        let p: UnsafePointer<Float>, q: UnsafePointer<Float>, r: UnsafePointer<Float>
-        let rows: Int, channels: Int, threads: Int
-
-        func callAsFunction<Function: PointwiseActivation>(_ function: Function.Type) {
-            let (x, dy, dx, scale, shift, p, q, r, channels) = (x, dy, dx, scale, shift, p, q, r, channels)
-            parallelFor(rows, threads: threads, minimumChunk: max(1, streamingGrain / channels)) { range in
-                for row in range {
-                    let input = x + row * channels, gradient = dy + row * channels, result = dx + row * channels
-                    @inline(__always)
-                    func value<Lanes: ActivationLanes>(_: Lanes.Type, _ c: Int) -> Lanes {
-                        let x = Lanes(loadingFrom: input + c)
-                        let g = Lanes(loadingFrom: gradient + c).activationGradient(
-                            by: function, at: x * Lanes(loadingFrom: scale + c) + Lanes(loadingFrom: shift + c))
-                        return Lanes(loadingFrom: p + c) * g + Lanes(loadingFrom: q + c) * x + Lanes(loadingFrom: r + c)
-                    }
-                    var c = 0
-                    while c + 8 <= channels { Write.write(value(SIMD8<Float>.self, c), to: result + c); c += 8 }
-                    while c < channels { Write.write(value(Float.self, c), to: result + c); c += 1 }
+    /// dx = p·g + q·x + r per channel, written as `Write` says.
+    private func writeInputGradient<Write: GradientWrite>(
+        _: Write.Type, g: UnsafePointer<Float>, x: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>,
+        p: UnsafePointer<Float>, q: UnsafePointer<Float>, r: UnsafePointer<Float>, rows: Int, threads: Int
+    ) {
+        let channels = outputShape.channels
+        parallelFor(rows, threads: threads, minimumChunk: max(1, streamingGrain / channels)) { range in
+            for row in range {
+                let input = x + row * channels, gradient = g + row * channels, result = dx + row * channels
+                @inline(__always)
+                func value<Lanes: ChannelLanes>(_: Lanes.Type, _ c: Int) -> Lanes {
+                    Lanes(loadingFrom: p + c) * Lanes(loadingFrom: gradient + c)
+                        + Lanes(loadingFrom: q + c) * Lanes(loadingFrom: input + c) + Lanes(loadingFrom: r + c)
                 }
+                forEachChannelBlock(
+                    channels,
+                    vector: { Write.write(value(SIMD8<Float>.self, $0), to: result + $0) },
+                    scalar: { Write.write(value(Float.self, $0), to: result + $0) })
             }
         }
     }

@@ -8,6 +8,12 @@ protocol PointwiseActivation {
     /// and hardSigmoid pass the gradient only inside the open interval; hardSwish' is
     /// (2x+3)/6 on the closed [-3, 3].
     static func gradient(_ dy: SIMD8<Float>, at x: SIMD8<Float>) -> SIMD8<Float>
+    /// True for `Identity` alone, so kernels can skip work that only an activation needs.
+    static var isIdentity: Bool { get }
+}
+
+extension PointwiseActivation {
+    static var isIdentity: Bool { false }
 }
 
 /// Code generic over the activation, run by `ActivationFunction.run(_:)` with the type that
@@ -64,6 +70,7 @@ extension Float: ActivationLanes {
 
 /// No activation: plain batch normalisation runs the fused code with this.
 enum Identity: PointwiseActivation {
+    static var isIdentity: Bool { true }
     @inline(__always) static func value(_ x: SIMD8<Float>) -> SIMD8<Float> { x }
     @inline(__always) static func gradient(_ dy: SIMD8<Float>, at x: SIMD8<Float>) -> SIMD8<Float> { dy }
 }
