@@ -36,14 +36,21 @@ public final class Concatenate: Operation {
     public func backward(_ io: OperationIO, _ context: RunContext) {
         let rows = context.batch * outputShape.height * outputShape.width
         let channels = outputShape.channels
-        let inputGradients = io.inputGradients
+        let inputGradients = io.inputGradients, accumulates = io.accumulatesInputGradients
         parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { rows in
             for row in rows {
                 var offset = 0
+                // Inputs in slot order within a row: a tensor concatenated twice is overwritten
+                // by its first slot, then added to by the second, as the executor plans.
                 for input in 0..<inputShapes.count {
                     let width = inputShapes[input].channels
                     if let dx = inputGradients[input] {
-                        addFloats(width, from: io.outputGradient + row * channels + offset, to: dx + row * width)
+                        let source = io.outputGradient + row * channels + offset, target = dx + row * width
+                        if accumulates[input] {
+                            AccumulateGradient.write(width, from: source, to: target)
+                        } else {
+                            OverwriteGradient.write(width, from: source, to: target)
+                        }
                     }
                     offset += width
                 }
@@ -81,6 +88,20 @@ public final class ChannelSlice: Operation {
         let rows = context.batch * outputShape.height * outputShape.width
         let inputChannels = inputShapes[0].channels, width = range.count, first = range.lowerBound
         let dy = io.outputGradient
+        guard io.accumulatesInputGradients[0] else {
+            // The first writer of the input's gradient owns all its channels: those outside
+            // the slice get zero, and another slice of the same input adds its share later.
+            let last = range.upperBound
+            parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / inputChannels)) { rows in
+                for row in rows {
+                    let target = dx + row * inputChannels
+                    zeroFloats(first, at: target)
+                    copyFloats(width, from: dy + row * width, to: target + first)
+                    zeroFloats(inputChannels - last, at: target + last)
+                }
+            }
+            return
+        }
         parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / width)) { rows in
             for row in rows { addFloats(width, from: dy + row * width, to: dx + row * inputChannels + first) }
         }
@@ -133,22 +154,25 @@ public final class ChannelShuffle: Operation {
         let rows = context.batch * outputShape.height * outputShape.width
         let channels = outputShape.channels, perGroup = channels / groups, groups = groups
         let dy = io.outputGradient
-        parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { rows in
-            for row in rows {
-                let gradient = dy + row * channels, result = dx + row * channels
-                var j = 0
-                if groups == 2 {
-                    while j + 4 <= perGroup {
-                        let pair = SIMD8<Float>(loadingFrom: gradient + 2 * j)
-                        (SIMD4(loadingFrom: result + j) + pair.evenHalf).store(to: result + j)
-                        (SIMD4(loadingFrom: result + perGroup + j) + pair.oddHalf).store(to: result + perGroup + j)
-                        j += 4
+        func write<Write: GradientWrite>(_: Write.Type) {
+            parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { rows in
+                for row in rows {
+                    let gradient = dy + row * channels, result = dx + row * channels
+                    var j = 0
+                    if groups == 2 {
+                        while j + 4 <= perGroup {
+                            let pair = SIMD8<Float>(loadingFrom: gradient + 2 * j)
+                            Write.write(pair.evenHalf, to: result + j)
+                            Write.write(pair.oddHalf, to: result + perGroup + j)
+                            j += 4
+                        }
                     }
-                }
-                for j in j..<perGroup {
-                    for group in 0..<groups { result[group * perGroup + j] += gradient[j * groups + group] }
+                    for j in j..<perGroup {
+                        for group in 0..<groups { Write.write(gradient[j * groups + group], to: result + group * perGroup + j) }
+                    }
                 }
             }
         }
+        if io.accumulatesInputGradients[0] { write(AccumulateGradient.self) } else { write(OverwriteGradient.self) }
     }
 }

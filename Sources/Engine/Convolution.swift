@@ -99,13 +99,16 @@ public final class Convolution: Operation {
             addWeightGradient(patches: input, rows: rows, outputGradient: outputGradient, into: weightGradient,
                               threads: context.threads)
             if let inputGradient {
-                // The input is its own patch matrix, so beta = 1 adds straight into its gradient.
+                // The input is its own patch matrix, so the product goes straight into its
+                // gradient: beta = 1 adds, beta = 0 overwrites.
                 patchGradient(rows: rows, outputGradient: outputGradient, weight: io.parameters,
-                              into: inputGradient, beta: 1, threads: context.threads)
+                              into: inputGradient, beta: io.accumulatesInputGradients[0] ? 1 : 0,
+                              threads: context.threads)
             }
             return
         }
         let threadWorkspace = threadWorkspaceCount(context.batch)
+        let overwrites = !io.accumulatesInputGradients[0]
         let shares = forEachThreadsSamples(context, workspace: io.workspace) { samples, patches in
             // This thread's share of the weight gradient follows its patch buffer.
             let share = patches + (threadWorkspace - weightCount)
@@ -120,6 +123,8 @@ public final class Convolution: Operation {
                     // The patches are spent once the weight gradient has them: reuse their buffer.
                     patchGradient(rows: rows, outputGradient: chunkOutputGradient, weight: io.parameters,
                                   into: patches, beta: 0, threads: 1)
+                    // Windows overlap and may skip cells: overwriting scatters onto zeros.
+                    if overwrites { zeroInputGradient(inputGradient, samples: chunk) }
                     scatterPatches(patches, samples: chunk, into: inputGradient)
                 }
             }

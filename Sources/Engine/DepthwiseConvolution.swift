@@ -63,6 +63,10 @@ public final class DepthwiseConvolution: Operation {
 
     public func backward(_ io: OperationIO, _ context: RunContext) {
         guard context.batch > 0 else { return }
+        // The rows scatter into overlapping windows with +=, so overwriting starts from zero.
+        if let inputGradient = io.inputGradients[0], !io.accumulatesInputGradients[0] {
+            zeroInputGradient(inputGradient, samples: 0..<context.batch)
+        }
         let weight = io.workspace
         transposeWeight(io.parameters, into: weight)
         let slots = weight + tapCount * channels

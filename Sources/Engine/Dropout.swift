@@ -43,12 +43,15 @@ public final class Dropout: Operation {
         guard let dx = io.inputGradients[0] else { return }
         let dy = io.outputGradient, mask = io.saved
         let training = context.training
-        parallelFor(context.batch * outputShape.elementCount, threads: context.threads, minimumChunk: streamingGrain) { range in
-            if training {
-                for i in range { dx[i] += dy[i] * mask[i] }
-            } else {
-                for i in range { dx[i] += dy[i] }
+        func write<Write: GradientWrite>(_: Write.Type) {
+            parallelFor(context.batch * outputShape.elementCount, threads: context.threads, minimumChunk: streamingGrain) { range in
+                if training {
+                    for i in range { Write.write(dy[i] * mask[i], to: dx + i) }
+                } else {
+                    Write.write(range.count, from: dy + range.lowerBound, to: dx + range.lowerBound)
+                }
             }
         }
+        if io.accumulatesInputGradients[0] { write(AccumulateGradient.self) } else { write(OverwriteGradient.self) }
     }
 }

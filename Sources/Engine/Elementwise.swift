@@ -19,14 +19,18 @@ public final class Add: Operation {
 
     public func backward(_ io: OperationIO, _ context: RunContext) {
         let dy = io.outputGradient, total = context.batch * outputShape.elementCount
-        // Both gradients may be the same buffer (x + x); adding twice is then still right.
+        func write<Write: GradientWrite>(_ dx: UnsafeMutablePointer<Float>, _: Write.Type) {
+            parallelFor(total, threads: context.threads, minimumChunk: streamingGrain) { range in
+                Write.write(range.count, from: dy + range.lowerBound, to: dx + range.lowerBound)
+            }
+        }
+        // Both gradients may be the same buffer (x + x): input 0 is written in full before
+        // input 1, so the executor's plan (the first slot overwrites, the second adds) holds.
         // Indices, not `for dx in io.inputGradients`: an unspecialised array iterator
         // allocates in debug builds, and the training step must not.
         for input in 0..<2 {
             guard let dx = io.inputGradients[input] else { continue }
-            parallelFor(total, threads: context.threads, minimumChunk: streamingGrain) { range in
-                for i in range { dx[i] += dy[i] }
-            }
+            if io.accumulatesInputGradients[input] { write(dx, AccumulateGradient.self) } else { write(dx, OverwriteGradient.self) }
         }
     }
 }
@@ -62,20 +66,30 @@ public final class ChannelScale: Operation {
     public func backward(_ io: OperationIO, _ context: RunContext) {
         let x = io.inputs[0], s = io.inputs[1], dy = io.outputGradient
         let channels = outputShape.channels, positions = outputShape.height * outputShape.width
-        if let dx = io.inputGradients[0] {
+        func writeInputGradient<Write: GradientWrite>(_ dx: UnsafeMutablePointer<Float>, _: Write.Type) {
             parallelFor(context.batch * positions, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { rows in
                 for row in rows {
                     let scale = s + row / positions * channels
                     let gradient = dy + row * channels, result = dx + row * channels
-                    for c in 0..<channels { result[c] += gradient[c] * scale[c] }
+                    for c in 0..<channels { Write.write(gradient[c] * scale[c], to: result + c) }
                 }
             }
         }
+        if let dx = io.inputGradients[0] {
+            if io.accumulatesInputGradients[0] {
+                writeInputGradient(dx, AccumulateGradient.self)
+            } else {
+                writeInputGradient(dx, OverwriteGradient.self)
+            }
+        }
         if let ds = io.inputGradients[1] {
+            let overwrites = !io.accumulatesInputGradients[1]
             // One sample per task: each writes only its own row of ds.
             parallelFor(context.batch, threads: context.threads, minimumChunk: max(1, streamingGrain / outputShape.elementCount)) { samples in
                 for sample in samples {
                     let result = ds + sample * channels
+                    // A sum over positions: overwriting starts it from zero.
+                    if overwrites { result.update(repeating: 0, count: channels) }
                     for position in 0..<positions {
                         let row = (sample * positions + position) * channels
                         for c in 0..<channels { result[c] += dy[row + c] * x[row + c] }

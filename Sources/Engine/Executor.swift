@@ -2,6 +2,9 @@
 ///
 /// All trainable parameters live in one flat arena and all their gradients in another (llm.c
 /// style): the optimizer and the distributed all-reduce work on those arenas directly.
+/// Every node keeps its activation (backward reads them), while the activation gradients live
+/// in a third arena where gradients that are never live at once share memory, and backward
+/// overwrites each one at its first write instead of adding onto zeros (see `GradientPlan`).
 /// After `init`, `forward`, `backward` and `zeroGradients` allocate nothing.
 public final class Executor {
     public let graph: Graph
@@ -14,15 +17,22 @@ public final class Executor {
     /// Running statistics and other saved, untrained state.
     public let state: UnsafeMutableBufferPointer<Float>
 
+    /// Floats in the arena of activation gradients; with shared buffers, below the sum
+    /// of all nodes' gradients.
+    public let gradientArenaCount: Int
+
     private var activations: [UnsafeMutablePointer<Float>] = []   // (capacity, H, W, C) per node
-    private var gradients: [UnsafeMutablePointer<Float>] = []     // same shapes
-    private var gradientCounts: [Int] = []
+    private let gradientArena: UnsafeMutableBufferPointer<Float>
+    private let gradientPlan: GradientPlan
     private var saved: [UnsafeMutablePointer<Float>] = []
     private let workspace: UnsafeMutablePointer<Float>
     private var ios: [OperationIO] = []
     private var allocations: [UnsafeMutableBufferPointer<Float>] = []
 
-    public init(graph: Graph, batchCapacity: Int) {
+    /// With `sharesGradientBuffers` false every node's gradient has memory of its own and
+    /// keeps its value after backward, for tests that inspect interior gradients; it costs
+    /// memory and nothing else.
+    public init(graph: Graph, batchCapacity: Int, sharesGradientBuffers: Bool = true) {
         precondition(batchCapacity > 0)
         self.graph = graph
         self.batchCapacity = batchCapacity
@@ -34,15 +44,15 @@ public final class Executor {
         parameters = allocate(graph.trainableCount)
         parameterGradients = allocate(graph.trainableCount)
         state = allocate(graph.stateCount)
+        gradientPlan = GradientPlan(graph: graph, batchCapacity: batchCapacity, sharesBuffers: sharesGradientBuffers)
+        gradientArenaCount = gradientPlan.arenaCount
+        gradientArena = allocate(gradientArenaCount)
         var workspaceCount = 1
         for node in graph.nodes {
             let activation = allocate(node.shape.elementCount * batchCapacity)
-            let gradient = allocate(node.shape.elementCount * batchCapacity)
             let keep = allocate(node.operation?.savedCount(batch: batchCapacity) ?? 0)
-            allocations += [activation, gradient, keep]
+            allocations += [activation, keep]
             activations.append(activation.baseAddress!)
-            gradients.append(gradient.baseAddress!)
-            gradientCounts.append(node.shape.elementCount * batchCapacity)
             saved.append(keep.baseAddress!)
             workspaceCount = max(workspaceCount, node.operation?.workspaceCount(batch: batchCapacity) ?? 0)
         }
@@ -52,9 +62,10 @@ public final class Executor {
         for (index, node) in graph.nodes.enumerated() {
             ios.append(OperationIO(
                 inputs: node.inputs.map { activations[$0.index] },
-                inputGradients: node.inputs.map { $0.index == 0 ? nil : gradients[$0.index] },
+                inputGradients: node.inputs.map { $0.index == 0 ? nil : gradientBuffer(of: $0.index) },
+                accumulatesInputGradients: gradientPlan.accumulatesInputGradients[index],
                 output: activations[index],
-                outputGradient: gradients[index],
+                outputGradient: gradientBuffer(of: index),
                 parameters: parameters.baseAddress! + graph.parameterOffsets[index],
                 parameterGradients: parameterGradients.baseAddress! + graph.parameterOffsets[index],
                 state: state.baseAddress! + graph.stateOffsets[index],
@@ -68,6 +79,11 @@ public final class Executor {
         parameters.deallocate()
         parameterGradients.deallocate()
         state.deallocate()
+        gradientArena.deallocate()
+    }
+
+    private func gradientBuffer(of index: Int) -> UnsafeMutablePointer<Float> {
+        gradientArena.baseAddress! + gradientPlan.offsets[index]
     }
 
     /// Fills every parameter and state tensor by its initializer, from one seeded stream.
@@ -88,12 +104,22 @@ public final class Executor {
     public var input: UnsafeMutablePointer<Float> { activations[0] }
 
     public func output(of node: NodeID) -> UnsafeMutablePointer<Float> { activations[node.index] }
-    public func gradient(of node: NodeID) -> UnsafeMutablePointer<Float> { gradients[node.index] }
+
+    /// dL/d(output of `node`), (capacity, H, W, C). With shared gradient buffers (the
+    /// default) an interior node's gradient is meaningful only during backward, from the
+    /// backward of the last node that reads it until its own; outside that the memory holds
+    /// other nodes' gradients. The image has none.
+    public func gradient(of node: NodeID) -> UnsafeMutablePointer<Float> {
+        precondition(node.index > 0, "the input image has no gradient")
+        return gradientBuffer(of: node.index)
+    }
 
     public var embeddings: UnsafeMutablePointer<Float> { output(of: graph.embedding) }
     public var logits: UnsafeMutablePointer<Float> { output(of: graph.logits) }
-    /// Where the loss writes dL/d(embedding); backward adds the classifier's share.
+    /// Where the loss adds dL/d(embedding), between `zeroGradients` and `backward`; backward
+    /// adds the classifier's share.
     public var embeddingGradient: UnsafeMutablePointer<Float> { gradient(of: graph.embedding) }
+    /// Where the loss writes dL/d(logits), between `zeroGradients` and `backward`.
     public var logitsGradient: UnsafeMutablePointer<Float> { gradient(of: graph.logits) }
 
     /// When set, forward and backward time every node into it (for `bstrain bench`).
@@ -118,10 +144,13 @@ public final class Executor {
         }
     }
 
-    /// Zeroes all activation and parameter gradients. Call before the loss writes its gradients.
+    /// Zeroes the parameter gradients and the gradients backward starts from: the embedding's,
+    /// the logits' and those of nodes no operation reads. Call before the loss writes its
+    /// gradients. Other activation gradients need no zeroing: backward overwrites each at its
+    /// first write.
     public func zeroGradients() {
-        for index in 1..<gradients.count {
-            gradients[index].update(repeating: 0, count: gradientCounts[index])
+        for index in gradientPlan.seededNodes {
+            gradientBuffer(of: index).update(repeating: 0, count: gradientPlan.counts[index])
         }
         parameterGradients.update(repeating: 0)
     }

@@ -57,11 +57,11 @@ public final class Linear: Operation {
                           to: io.parameterGradients + outputFeatures * inputFeatures)
         }
         if let inputGradient = io.inputGradients[0] {
-            // input gradient (batch x in) += (batch x out) · (out x in)
+            // input gradient (batch x in) = or += (batch x out) · (out x in)
             BLAS.sgemm(
                 m: context.batch, n: inputFeatures, k: outputFeatures,
                 a: io.outputGradient, lda: outputFeatures, b: io.parameters, ldb: inputFeatures,
-                beta: 1, c: inputGradient, ldc: inputFeatures, threads: context.threads)
+                beta: io.accumulatesInputGradients[0] ? 1 : 0, c: inputGradient, ldc: inputFeatures, threads: context.threads)
         }
     }
 }

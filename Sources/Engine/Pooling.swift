@@ -62,7 +62,10 @@ public final class MaxPool: Operation {
         let channels = outputShape.channels
         let planePixels = inputShapes[0].height * inputShapes[0].width
         let outputPixels = outputShape.height * outputShape.width
+        let overwrites = !io.accumulatesInputGradients[0]
         forEachSample(of: self, context) { sample in
+            // Windows overlap and some pixels win none: overwriting starts the sample from zero.
+            if overwrites { zeroInputGradient(inputGradient, samples: sample..<sample + 1) }
             for outputPixel in sample * outputPixels..<(sample + 1) * outputPixels {
                 let gradient = io.outputGradient + outputPixel * channels
                 let winner = io.saved + outputPixel * channels
@@ -129,7 +132,10 @@ public final class AveragePool: Operation {
         let channels = outputShape.channels
         let window = PlaneWindow(input: inputShapes[0], kernel: kernelSize, stride: stride, padding: padding)
         let scale = 1 / Float(kernelSize * kernelSize)
+        let overwrites = !io.accumulatesInputGradients[0]
         forEachSample(of: self, context) { sample in
+            // Windows may overlap or leave pixels out: overwriting starts the sample from zero.
+            if overwrites { zeroInputGradient(inputGradient, samples: sample..<sample + 1) }
             let sampleGradient = inputGradient + sample * inputShapes[0].elementCount
             for outputY in 0..<outputShape.height {
                 let rows = window.vertical.validOffsets(outputY)
@@ -181,13 +187,16 @@ public final class GlobalAveragePool: Operation {
         let channels = outputShape.channels
         let pixels = inputShapes[0].height * inputShapes[0].width
         let scale = 1 / Float(pixels)
-        forEachSample(of: self, context) { sample in
-            let gradient = io.outputGradient + sample * channels
-            for pixel in sample * pixels..<(sample + 1) * pixels {
-                let target = inputGradient + pixel * channels
-                for channel in 0..<channels { target[channel] += scale * gradient[channel] }
+        func write<Write: GradientWrite>(_: Write.Type) {
+            forEachSample(of: self, context) { sample in
+                let gradient = io.outputGradient + sample * channels
+                for pixel in sample * pixels..<(sample + 1) * pixels {
+                    let target = inputGradient + pixel * channels
+                    for channel in 0..<channels { Write.write(scale * gradient[channel], to: target + channel) }
+                }
             }
         }
+        if io.accumulatesInputGradients[0] { write(AccumulateGradient.self) } else { write(OverwriteGradient.self) }
     }
 }
 

@@ -46,6 +46,8 @@ import Testing
             ChannelSlice(inputShape: shape, range: 1..<4),
             ChannelShuffle(inputShape: shape, groups: 2),
             ChannelShuffle(inputShape: shape, groups: 3),
+            // Groups of six: the two-group shuffle's vector loop, then its scalar tail.
+            ChannelShuffle(inputShape: TensorShape(height: 1, width: 3, channels: 12), groups: 2),
         ]
     }
 
@@ -55,6 +57,10 @@ import Testing
 
     @Test func backwardAddsIntoExistingGradients() {
         for operation in Self.operations { expectBackwardAccumulates(operation) }
+    }
+
+    @Test func backwardOverwritesWhenFirstToWrite() {
+        for operation in Self.operations { expectBackwardOverwrites(operation) }
     }
 
     @Test func allocatesNothing() {

@@ -72,6 +72,11 @@ struct ConvolutionCase: Sendable, CustomTestStringConvertible {
         expectBackwardAccumulates(configuration.makeOperation())
     }
 
+    @Test(arguments: cases)
+    func backwardOverwritesWhenFirstToWrite(_ configuration: ConvolutionCase) {
+        expectBackwardOverwrites(configuration.makeOperation())
+    }
+
     @Test(arguments: [cases[0], cases[6]])
     func computesOnlyTheContextBatch(_ configuration: ConvolutionCase) {
         expectOnlyContextBatchIsComputed(configuration.makeOperation())

@@ -56,6 +56,7 @@ struct DepthwiseCase: Sendable, CustomTestStringConvertible {
 
     @Test func backwardAddsIntoExistingGradients() {
         expectBackwardAccumulates(Self.cases[0].makeOperation())
+        expectBackwardOverwrites(Self.cases[0].makeOperation())
     }
 
     @Test(arguments: [cases[0], cases[7], cases[10]])

@@ -54,6 +54,10 @@ import Testing
         expectBackwardAccumulates(Dropout(inputShape: Self.shape, probability: 0.4))
     }
 
+    @Test func backwardOverwritesWhenFirstToWrite() {
+        expectBackwardOverwrites(Dropout(inputShape: Self.shape, probability: 0.4))
+    }
+
     @Test func computesOnlyTheContextBatch() {
         expectOnlyContextBatchIsComputed(Dropout(inputShape: Self.shape, probability: 0.4))
     }

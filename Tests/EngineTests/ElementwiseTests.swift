@@ -31,6 +31,10 @@ import Testing
         for operation in Self.operations { expectBackwardAccumulates(operation) }
     }
 
+    @Test func backwardOverwritesWhenFirstToWrite() {
+        for operation in Self.operations { expectBackwardOverwrites(operation) }
+    }
+
     @Test func computesOnlyTheContextBatch() {
         for operation in Self.operations { expectOnlyContextBatchIsComputed(operation) }
     }

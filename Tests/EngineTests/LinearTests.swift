@@ -33,6 +33,10 @@ import Testing
         expectBackwardAccumulates(Linear(inputShape: Self.inputShape, outputFeatures: 4))
     }
 
+    @Test func backwardOverwritesWhenFirstToWrite() {
+        expectBackwardOverwrites(Linear(inputShape: Self.inputShape, outputFeatures: 4))
+    }
+
     @Test func allocatesNothing() {
         expectNoHeapAllocation(Linear(inputShape: Self.inputShape, outputFeatures: 4))
     }

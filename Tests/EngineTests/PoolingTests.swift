@@ -30,6 +30,10 @@ import Testing
         expectBackwardAccumulates(MaxPool(inputShape: Self.shape, kernelSize: 3, stride: 2, padding: 1))
     }
 
+    @Test func maxPoolBackwardOverwritesWhenFirstToWrite() {
+        expectBackwardOverwrites(MaxPool(inputShape: Self.shape, kernelSize: 3, stride: 2, padding: 1))
+    }
+
     @Test func maxPoolComputesOnlyTheContextBatch() {
         expectOnlyContextBatchIsComputed(MaxPool(inputShape: Self.shape, kernelSize: 3, stride: 2, padding: 1))
     }
@@ -64,6 +68,12 @@ import Testing
         expectBackwardAccumulates(AveragePool(inputShape: Self.shape, kernelSize: 2, stride: 2))
     }
 
+    @Test func averagePoolBackwardOverwritesWhenFirstToWrite() {
+        // Windows that do not overlap and leave the last row and column out; overlapping padded ones.
+        expectBackwardOverwrites(AveragePool(inputShape: Self.shape, kernelSize: 2, stride: 2))
+        expectBackwardOverwrites(AveragePool(inputShape: Self.shape, kernelSize: 3, stride: 2, padding: 1))
+    }
+
     @Test func averagePoolComputesOnlyTheContextBatch() {
         expectOnlyContextBatchIsComputed(AveragePool(inputShape: Self.shape, kernelSize: 3, stride: 2, padding: 1))
     }
@@ -93,6 +103,10 @@ import Testing
 
     @Test func globalAveragePoolBackwardAddsIntoExistingGradients() {
         expectBackwardAccumulates(GlobalAveragePool(inputShape: Self.shape))
+    }
+
+    @Test func globalAveragePoolBackwardOverwritesWhenFirstToWrite() {
+        expectBackwardOverwrites(GlobalAveragePool(inputShape: Self.shape))
     }
 
     @Test func globalAveragePoolThreadCountDoesNotChangeResults() {
