@@ -110,69 +110,123 @@ public final class ChannelSlice: Operation {
 
 /// ShuffleNet's channel shuffle: view channels as (groups, C/groups), transpose, flatten.
 /// Output channel j·groups + g comes from input channel g·(C/groups) + j.
+///
+/// Given `groups` inputs of equal width instead of one, it shuffles their concatenation, input
+/// g being group g: ShuffleNet-V2 ends every unit so, and one pass over memory replaces the
+/// two of a concatenation and a shuffle.
 public final class ChannelShuffle: Operation {
     public let inputShapes: [TensorShape]
     public let outputShape: TensorShape
     public let groups: Int
 
-    public init(inputShape: TensorShape, groups: Int) {
-        precondition(inputShape.channels % groups == 0)
-        inputShapes = [inputShape]
-        outputShape = inputShape
+    public convenience init(inputShape: TensorShape, groups: Int) {
+        self.init(concatenating: [inputShape], groups: groups)
+    }
+
+    public init(concatenating inputShapes: [TensorShape], groups: Int) {
+        let first = inputShapes[0]
+        precondition(inputShapes.count == 1 || (inputShapes.count == groups && inputShapes.allSatisfy { $0 == first }),
+                     "a shuffle takes one tensor, or one tensor per group, all alike: \(inputShapes) for \(groups) groups")
+        precondition(first.channels * inputShapes.count % groups == 0)
+        self.inputShapes = inputShapes
+        outputShape = TensorShape(height: first.height, width: first.width, channels: first.channels * inputShapes.count)
         self.groups = groups
     }
 
     public var kind: OperationKind { .dataMovement }
 
+    /// Group `group`'s channels in `row` of the inputs or their gradients, `tensor(i)` being
+    /// the tensor of input i.
+    @inline(__always)
+    private func group(
+        _ group: Int, row: Int, of tensor: (Int) -> UnsafeMutablePointer<Float>
+    ) -> UnsafeMutablePointer<Float> {
+        let perGroup = outputShape.channels / groups
+        return inputShapes.count == 1
+            ? tensor(0) + row * outputShape.channels + group * perGroup
+            : tensor(group) + row * perGroup
+    }
+
     public func forward(_ io: OperationIO, _ context: RunContext) {
         let rows = context.batch * outputShape.height * outputShape.width
         let channels = outputShape.channels, perGroup = channels / groups, groups = groups
-        let x = io.inputs[0], y = io.output
+        let inputs = io.inputs, y = io.output
         parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { rows in
             for row in rows {
-                let input = x + row * channels, output = y + row * channels
+                let output = y + row * channels
                 var j = 0
                 if groups == 2 {
                     // ShuffleNet-V2's case: interleave the two halves four channels at a time.
+                    let even = group(0, row: row) { inputs[$0] }, odd = group(1, row: row) { inputs[$0] }
                     while j + 4 <= perGroup {
                         var pair = SIMD8<Float>()
-                        pair.evenHalf = SIMD4(loadingFrom: input + j)
-                        pair.oddHalf = SIMD4(loadingFrom: input + perGroup + j)
+                        pair.evenHalf = SIMD4(loadingFrom: even + j)
+                        pair.oddHalf = SIMD4(loadingFrom: odd + j)
                         pair.store(to: output + 2 * j)
                         j += 4
                     }
                 }
-                for j in j..<perGroup {
-                    for group in 0..<groups { output[j * groups + group] = input[group * perGroup + j] }
+                for g in 0..<groups {
+                    let source = group(g, row: row) { inputs[$0] }
+                    for j in j..<perGroup { output[j * groups + g] = source[j] }
                 }
             }
         }
     }
 
     public func backward(_ io: OperationIO, _ context: RunContext) {
-        guard let dx = io.inputGradients[0] else { return }
+        // Each input's gradient is written in slot order, so a tensor fed twice is first
+        // overwritten, then added to, as the executor plans.
+        let targets = io.inputGradients
+        guard targets.allSatisfy({ $0 != nil }) else { return }
+        let modes = io.accumulatesInputGradients
+        func write<First: GradientWrite, Second: GradientWrite>(_: First.Type, _: Second.Type) {
+            writeGradients(targets, io.outputGradient, modes, context, First.self, Second.self)
+        }
+        // Two groups take one mode each (one input has one mode for both); more groups are
+        // handled element by element, which only tests exercise.
+        let first = modes[0], second = modes[modes.count == 1 ? 0 : 1]
+        switch (first, second) {
+        case (true, true): write(AccumulateGradient.self, AccumulateGradient.self)
+        case (true, false): write(AccumulateGradient.self, OverwriteGradient.self)
+        case (false, true): write(OverwriteGradient.self, AccumulateGradient.self)
+        case (false, false): write(OverwriteGradient.self, OverwriteGradient.self)
+        }
+    }
+
+    private func writeGradients<First: GradientWrite, Second: GradientWrite>(
+        _ targets: [UnsafeMutablePointer<Float>?], _ dy: UnsafeMutablePointer<Float>, _ modes: [Bool],
+        _ context: RunContext,
+        _: First.Type, _: Second.Type
+    ) {
         let rows = context.batch * outputShape.height * outputShape.width
         let channels = outputShape.channels, perGroup = channels / groups, groups = groups
-        let dy = io.outputGradient
-        func write<Write: GradientWrite>(_: Write.Type) {
-            parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { rows in
-                for row in rows {
-                    let gradient = dy + row * channels, result = dx + row * channels
+        parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { rows in
+            for row in rows {
+                let gradient = dy + row * channels
+                if groups == 2 {
+                    let even = group(0, row: row) { targets[$0]! }, odd = group(1, row: row) { targets[$0]! }
                     var j = 0
-                    if groups == 2 {
-                        while j + 4 <= perGroup {
-                            let pair = SIMD8<Float>(loadingFrom: gradient + 2 * j)
-                            Write.write(pair.evenHalf, to: result + j)
-                            Write.write(pair.oddHalf, to: result + perGroup + j)
-                            j += 4
-                        }
+                    while j + 4 <= perGroup {
+                        let pair = SIMD8<Float>(loadingFrom: gradient + 2 * j)
+                        First.write(pair.evenHalf, to: even + j)
+                        Second.write(pair.oddHalf, to: odd + j)
+                        j += 4
                     }
                     for j in j..<perGroup {
-                        for group in 0..<groups { Write.write(gradient[j * groups + group], to: result + group * perGroup + j) }
+                        First.write(gradient[2 * j], to: even + j)
+                        Second.write(gradient[2 * j + 1], to: odd + j)
+                    }
+                    continue
+                }
+                for g in 0..<groups {
+                    let target = group(g, row: row) { targets[$0]! }
+                    for j in 0..<perGroup {
+                        let value = gradient[j * groups + g]
+                        if modes[targets.count == 1 ? 0 : g] { target[j] += value } else { target[j] = value }
                     }
                 }
             }
         }
-        if io.accumulatesInputGradients[0] { write(AccumulateGradient.self) } else { write(OverwriteGradient.self) }
     }
 }

@@ -79,6 +79,11 @@ extension GraphBuilder {
         add(ChannelShuffle(inputShape: shape(of: x), groups: groups), inputs: [x])
     }
 
+    /// The channel shuffle of the concatenation of `xs`, one per group, in one operation.
+    public func channelShuffle(concatenating xs: [NodeID], groups: Int) -> NodeID {
+        add(ChannelShuffle(concatenating: xs.map { shape(of: $0) }, groups: groups), inputs: xs)
+    }
+
     public func add(_ a: NodeID, _ b: NodeID) -> NodeID {
         add(Add(shape: shape(of: a)), inputs: [a, b])
     }

@@ -77,6 +77,6 @@ public enum ShuffleNetV2 {
                 normalization: normalization, activation: .relu, initialization: .pytorchDefault,
                 names: ("5", "6"))
         }
-        return builder.channelShuffle(builder.concatenate([left, right]), groups: 2)
+        return builder.channelShuffle(concatenating: [left, right], groups: 2)
     }
 }
