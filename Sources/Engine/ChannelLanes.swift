@@ -30,8 +30,16 @@ extension ChannelLanes {
 func forEachChannelBlock(
     _ channels: Int, vector vectorBody: (Int) -> Void, scalar scalarBody: (Int) -> Void
 ) {
-    let vectorEnd = channels - channels % SIMD8<Float>.scalarCount
-    for channel in stride(from: 0, to: vectorEnd, by: SIMD8<Float>.scalarCount) { vectorBody(channel) }
+    forEachChannelBlock(channels, of: SIMD8<Float>.self, vector: vectorBody, scalar: scalarBody)
+}
+
+/// `forEachChannelBlock` with blocks as wide as `Vector`.
+@inline(__always)
+func forEachChannelBlock<Vector: SIMD>(
+    _ channels: Int, of _: Vector.Type, vector vectorBody: (Int) -> Void, scalar scalarBody: (Int) -> Void
+) {
+    let vectorEnd = channels - channels % Vector.scalarCount
+    for channel in stride(from: 0, to: vectorEnd, by: Vector.scalarCount) { vectorBody(channel) }
     for channel in vectorEnd..<channels { scalarBody(channel) }
 }
 
@@ -107,9 +115,20 @@ extension SIMD4 where Scalar == Float {
     init(loadingFrom pointer: UnsafePointer<Float>) {
         self = UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Float>.self)
     }
+}
 
+/// Four adjacent channels as `ChannelLanes`, for kernels that keep many lane values live at
+/// once (depthwise backward): sixteen SSE registers hold them as SIMD4 but not as SIMD8.
+extension SIMD4: ChannelLanes where Scalar == Float {
     @inline(__always)
     func store(to pointer: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: SIMD4<Float>.self)
+    }
+
+    @inline(__always)
+    mutating func keepMaximum(_ candidate: Self, index: Float, winner: inout Self) {
+        let larger = candidate .> self
+        self.replace(with: candidate, where: larger)
+        winner.replace(with: index, where: larger)
     }
 }

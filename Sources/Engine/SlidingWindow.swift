@@ -12,9 +12,11 @@ struct SlidingWindow {
 
     /// Outputs whose window cell `offset` lands on an input cell rather than padding.
     func outputsCovering(offset: Int, outputSize: Int) -> Range<Int> {
-        // output·stride − padding + offset ∈ [0, inputSize)
+        // output·stride − padding + offset ∈ [0, inputSize); none when the cell lies past
+        // the input even at output 0 (an input narrower than the window's reach).
         let first = max(0, (padding - offset + stride - 1) / stride)
-        let end = min(outputSize, max(0, inputSize - 1 + padding - offset) / stride + 1)
+        let last = inputSize - 1 + padding - offset
+        let end = last < 0 ? 0 : min(outputSize, last / stride + 1)
         return first..<max(first, end)
     }
 

@@ -1,9 +1,13 @@
 import Engine
 import Testing
 
-/// One depthwise configuration. Channel counts of 9 and 11 run both the vector lanes and the
-/// scalar remainder; widths of 13 and 15 give rows long enough for the four-pixel interior path,
-/// and output rows of 16 or more (the last two cases) are walked tap by tap in backward.
+/// One depthwise configuration. Channel counts of 5, 9 and 11 run both the vector lanes and the
+/// scalar remainder; widths of 13 and more give rows with several four-pixel groups; odd
+/// padding or width with stride 2 starts or ends rows with part of a column group in backward;
+/// 6 rows under a 3x3 stride-2 window without padding leave the last row uncovered; the
+/// 7x7, 2x2 and stride-3 windows, which have no unrolled backward kernel, take the general
+/// one; and the last two inputs are smaller than a 5x5 window's reach, as at the end of
+/// MobileNet-V3 on small images.
 struct DepthwiseCase: Sendable, CustomTestStringConvertible {
     var input: TensorShape
     var kernelSize: Int
@@ -31,6 +35,12 @@ struct DepthwiseCase: Sendable, CustomTestStringConvertible {
         DepthwiseCase(input: TensorShape(height: 3, width: 13, channels: 8), kernelSize: 3, stride: 2, padding: 0),
         DepthwiseCase(input: TensorShape(height: 4, width: 18, channels: 9), kernelSize: 3, stride: 1, padding: 1, bias: true),
         DepthwiseCase(input: TensorShape(height: 5, width: 33, channels: 11), kernelSize: 5, stride: 2, padding: 2),
+        DepthwiseCase(input: TensorShape(height: 6, width: 6, channels: 6), kernelSize: 3, stride: 2, padding: 0, bias: true),
+        DepthwiseCase(input: TensorShape(height: 7, width: 9, channels: 5), kernelSize: 7, stride: 1, padding: 3),
+        DepthwiseCase(input: TensorShape(height: 9, width: 10, channels: 4), kernelSize: 2, stride: 2, padding: 0, bias: true),
+        DepthwiseCase(input: TensorShape(height: 8, width: 8, channels: 7), kernelSize: 3, stride: 3, padding: 1),
+        DepthwiseCase(input: TensorShape(height: 2, width: 3, channels: 4), kernelSize: 5, stride: 1, padding: 2, bias: true),
+        DepthwiseCase(input: TensorShape(height: 2, width: 2, channels: 8), kernelSize: 5, stride: 2, padding: 2),
     ]
 
     @Test(arguments: cases)
@@ -56,7 +66,14 @@ struct DepthwiseCase: Sendable, CustomTestStringConvertible {
 
     @Test func backwardAddsIntoExistingGradients() {
         expectBackwardAccumulates(Self.cases[0].makeOperation())
-        expectBackwardOverwrites(Self.cases[0].makeOperation())
+    }
+
+    /// Overwriting is decided per input row (the first kernel row to reach it writes over it),
+    /// so the cases cover both strides, partial column groups, an uncovered row and the
+    /// general kernel.
+    @Test(arguments: [cases[0], cases[1], cases[3], cases[7], cases[11], cases[12], cases[15], cases[16]])
+    func backwardOverwritesWhenAsked(_ configuration: DepthwiseCase) {
+        expectBackwardOverwrites(configuration.makeOperation())
     }
 
     @Test(arguments: [cases[0], cases[7], cases[10]])
@@ -64,7 +81,7 @@ struct DepthwiseCase: Sendable, CustomTestStringConvertible {
         expectOnlyContextBatchIsComputed(configuration.makeOperation())
     }
 
-    @Test(arguments: [cases[0], cases[6], cases[9]])
+    @Test(arguments: [cases[0], cases[6], cases[9], cases[12]])
     func allocatesNothing(_ configuration: DepthwiseCase) {
         expectNoHeapAllocation(configuration.makeOperation())
     }
