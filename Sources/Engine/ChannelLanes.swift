@@ -71,15 +71,24 @@ func addFloats(_ count: Int, from source: UnsafePointer<Float>, to destination: 
         scalar: { destination[$0] += source[$0] })
 }
 
-extension SIMD8: ChannelLanes where Scalar == Float {
+/// Eight adjacent channels, the direct kernels' usual block.
+extension SIMD8: ChannelLanes where Scalar == Float {}
+
+/// Four adjacent channels, for kernels that keep many lane values live at once (depthwise
+/// backward): sixteen SSE registers hold them as SIMD4 but not as SIMD8. Also half of an
+/// interleaved SIMD8, for the channel shuffle.
+extension SIMD4: ChannelLanes where Scalar == Float {}
+
+/// One implementation for every vector width.
+extension ChannelLanes where Self: SIMD, Scalar == Float {
     @inline(__always)
     init(loadingFrom pointer: UnsafePointer<Float>) {
-        self = UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self)
+        self = UnsafeRawPointer(pointer).loadUnaligned(as: Self.self)
     }
 
     @inline(__always)
     func store(to pointer: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: Self.self)
     }
 
     @inline(__always)
@@ -106,29 +115,5 @@ extension Float: ChannelLanes {
             self = candidate
             winner = index
         }
-    }
-}
-
-/// Four adjacent channels: half of an interleaved SIMD8, for the channel shuffle.
-extension SIMD4 where Scalar == Float {
-    @inline(__always)
-    init(loadingFrom pointer: UnsafePointer<Float>) {
-        self = UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Float>.self)
-    }
-}
-
-/// Four adjacent channels as `ChannelLanes`, for kernels that keep many lane values live at
-/// once (depthwise backward): sixteen SSE registers hold them as SIMD4 but not as SIMD8.
-extension SIMD4: ChannelLanes where Scalar == Float {
-    @inline(__always)
-    func store(to pointer: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: SIMD4<Float>.self)
-    }
-
-    @inline(__always)
-    mutating func keepMaximum(_ candidate: Self, index: Float, winner: inout Self) {
-        let larger = candidate .> self
-        self.replace(with: candidate, where: larger)
-        winner.replace(with: index, where: larger)
     }
 }

@@ -4,8 +4,8 @@ import Testing
 /// Batch normalisation with a fused activation must compute exactly what the two operations
 /// compute one after the other.
 @Suite struct BatchNormActivationTests {
-    // 150 channels: a chunk of the fused scratch holds 13 rows, so the 2 x 7 x 5 = 70 rows
-    // span several chunks, the last one partial, and split unevenly over row blocks.
+    // 150 channels: 18 vectors and 6 leftover channels a row; the 2 x 7 x 5 = 70 rows split
+    // unevenly over the 16 row blocks of the statistics.
     static let shape = TensorShape(height: 7, width: 5, channels: 150)
     static let small = TensorShape(height: 3, width: 5, channels: 3)
     static let fusedFunctions: [ActivationFunction] = [.relu, .relu6, .hardSwish, .silu]
