@@ -1,8 +1,9 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// Targets follow the layers of the system; dependencies point one way:
-// command line -> training -> {networks, losses, data, distributed} -> engine -> C libraries.
+// Targets follow the layers of the system; dependencies point one way (docs/architecture.md):
+// command line -> benchmarks -> training -> {inference, reports -> evaluation}
+//   -> {networks, losses, data, distributed} -> engine -> support and the C libraries.
 let package = Package(
     name: "bstrain",
     platforms: [.macOS(.v13)],
@@ -32,32 +33,49 @@ let package = Package(
         .target(name: "CMPIBridge", dependencies: ["CMPI"]),
         .target(name: "CJPEGBridge", dependencies: ["CJPEG"]),
 
-        .target(name: "Engine", dependencies: ["COpenBLAS"]),
+        // Small utilities every layer may use: the seeded random generator, parallelFor and
+        // atomic file writes.
+        .target(name: "Support"),
+        .target(name: "Engine", dependencies: ["Support", "COpenBLAS"]),
         .target(name: "Networks", dependencies: ["Engine"]),
-        .target(name: "Losses", dependencies: ["Engine"]),
-        .target(name: "Data", dependencies: ["CJPEGBridge", "Engine"]),
+        .target(name: "Losses", dependencies: ["Engine", "Support"]),
+        .target(name: "Data", dependencies: ["Support", "CJPEGBridge"]),
         .target(name: "Distributed", dependencies: ["CMPIBridge"]),
+        // What a trained or training network is measured by: metrics, ROC, PCA, the evaluator.
+        .target(name: "Evaluation", dependencies: ["Data", "Engine", "Losses", "Networks", "Support"]),
+        // What a run shows a person: SVG plots, per-split reports, history and comparison tables.
+        .target(name: "Reports", dependencies: ["Data", "Evaluation", "Losses", "Networks", "Support"]),
+        // A trained network applied to new images: weights files, predict, embed, eval.
+        .target(name: "Inference", dependencies: ["Data", "Engine", "Evaluation", "Losses", "Networks", "Support"]),
         .target(
             name: "Training",
             dependencies: [
-                "Engine", "Networks", "Losses", "Data", "Distributed",
+                "Data", "Distributed", "Engine", "Evaluation", "Inference", "Losses", "Networks", "Reports", "Support",
                 .product(name: "Yams", package: "Yams"),
             ]),
+        .target(name: "Benchmarks", dependencies: ["Distributed", "Engine", "Losses", "Networks", "Reports", "Support", "Training"]),
         .executableTarget(
             name: "BSTrainCLI",
             dependencies: [
-                "Training", "Data", "Losses", "Networks", "Distributed",
+                "Benchmarks", "Data", "Distributed", "Engine", "Evaluation", "Inference", "Losses", "Networks",
+                "Reports", "Support", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", .product(name: "MallocInterposerSwift", package: "malloc-interposer")]),
-        .testTarget(name: "NetworksTests", dependencies: ["Networks"]),
+            dependencies: ["Engine", "Support", .product(name: "MallocInterposerSwift", package: "malloc-interposer")]),
+        .testTarget(name: "NetworksTests", dependencies: ["Networks", "Engine", "Support"]),
         // Fixtures are read through #filePath by the tests, not bundled.
-        .testTarget(name: "LossesTests", dependencies: ["Losses"], exclude: ["Fixtures"]),
-        .testTarget(name: "DataTests", dependencies: ["Data"]),
+        .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "Support"], exclude: ["Fixtures"]),
+        .testTarget(name: "DataTests", dependencies: ["Data", "Support"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Engine", "Support"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Evaluation"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Data", "Engine", "Networks"]),
+        .testTarget(
+            name: "TrainingTests",
+            dependencies: ["Training", "Distributed", "Engine", "Evaluation", "Networks", "Support"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Engine", "Losses", "Networks", "Training"]),
     ]
 )

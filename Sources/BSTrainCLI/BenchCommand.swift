@@ -1,8 +1,10 @@
 import ArgumentParser
+import Benchmarks
 import Engine
 import Foundation
 import Losses
 import Networks
+import Reports
 import Training
 
 /// `bstrain bench`: times the full training step of a network (`--model`), or the engine's

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Data
+import Evaluation
 import Foundation
+import Reports
 import Training
 
 /// `bstrain eval`: the paper's metrics of trained weights on a labelled folder.

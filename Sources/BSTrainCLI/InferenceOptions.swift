@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Inference
 import Training
 
 /// The options `eval`, `predict` and `embed` share: which weights, and how to run them.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Networks
+import Reports
 
 /// `bstrain models`: the networks bstrain can train, with their sizes for the given input,
 /// beside the figures the paper printed for them.

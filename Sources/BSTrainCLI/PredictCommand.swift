@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Inference
 import Training
 
 /// `bstrain predict`: class probabilities of unlabelled images.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Data
 import Distributed
 import Foundation
+import Inference
 import Losses
 import Networks
 import Training

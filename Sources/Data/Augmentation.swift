@@ -1,4 +1,4 @@
-import Engine
+import Support
 
 /// On-the-fly geometric augmentation of the paper's §3.5 (rotations by 90, 180 and 270
 /// degrees, horizontal and vertical flips, horizontal and vertical translation by a few

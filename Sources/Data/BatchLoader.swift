@@ -1,4 +1,4 @@
-import Engine
+import Support
 import Foundation
 
 /// Prepares the next batches on a background thread while the current one trains.

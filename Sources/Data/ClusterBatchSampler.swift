@@ -1,4 +1,4 @@
-import Engine
+import Support
 
 /// How a training batch is composed from the data-mining groups.
 public enum BatchMode: String, CaseIterable, Sendable {

@@ -1,4 +1,4 @@
-import Engine
+import Support
 
 /// The feature vector K-means groups images by: the image area-downsampled to 32 x 32 grey
 /// pixels, each of the 1024 features standardised to zero mean and unit variance over the

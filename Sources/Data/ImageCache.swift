@@ -1,4 +1,4 @@
-import Engine
+import Support
 import Foundation
 import Synchronization
 

@@ -1,4 +1,4 @@
-import Engine
+import Support
 import Foundation
 
 /// The training, validation and (optional) test folders of one experiment, with one class list.

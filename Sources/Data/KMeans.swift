@@ -1,4 +1,4 @@
-import Engine
+import Support
 
 /// How the K-means assignment step is shared across ranks: which points this rank assigns,
 /// and how to sum an array over all ranks in place. `local` (one process) assigns every

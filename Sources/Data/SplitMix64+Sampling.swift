@@ -1,4 +1,4 @@
-import Engine
+import Support
 
 extension SplitMix64 {
     /// Uniform in `0..<bound`, by the multiply-shift map (bias below 2^-50 for the sizes

@@ -1,4 +1,4 @@
-import Engine
+import Support
 import Foundation
 
 /// A small synthetic image set for demos and tests, written as real grey JPEGs.

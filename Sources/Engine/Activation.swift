@@ -1,3 +1,5 @@
+import Support
+
 /// The pointwise nonlinearities the four networks use.
 public enum ActivationFunction: String, Sendable, CaseIterable {
     case relu

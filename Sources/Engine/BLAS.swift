@@ -1,4 +1,5 @@
 import COpenBLAS
+import Support
 
 /// Row-major single-precision matrix products through OpenBLAS.
 ///

@@ -1,3 +1,5 @@
+import Support
+
 /// Batch normalisation over N, H, W per channel, with learned scale and shift.
 ///
 /// Training mode normalises with the batch's mean and biased variance and updates the running

@@ -1,3 +1,5 @@
+import Support
+
 /// Concatenation along channels of inputs with equal H and W (PeleeNet's dense layers,
 /// ShuffleNet-V2's units).
 public final class Concatenate: Operation {

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Output size of a convolution or pooling window along one axis (PyTorch's floor rule).
 @inlinable

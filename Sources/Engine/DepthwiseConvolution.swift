@@ -1,3 +1,5 @@
+import Support
+
 /// Depthwise k x k convolution (groups = channels, one filter per channel), NHWC.
 ///
 /// Weight layout [channels, kh, kw, 1], the same as a grouped `Convolution` with

@@ -1,3 +1,5 @@
+import Support
+
 /// Inverted dropout: in training, zeroes each element with probability p and scales the rest
 /// by 1/(1-p); identity in inference. The mask of sample i is drawn from
 /// key(seed, step, firstGlobalSample + i), so it does not depend on how ranks split the batch.

@@ -1,3 +1,5 @@
+import Support
+
 /// Elementwise sum of two tensors of the same shape (residual connections).
 public final class Add: Operation {
     public let inputShapes: [TensorShape]

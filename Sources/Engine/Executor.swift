@@ -1,3 +1,5 @@
+import Support
+
 /// Runs a `Graph` forward and backward over buffers planned once for a batch capacity.
 ///
 /// All trainable parameters live in one flat arena and all their gradients in another (llm.c

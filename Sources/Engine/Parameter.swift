@@ -1,3 +1,5 @@
+import Support
+
 /// How a parameter is filled before training, following the reference implementations.
 public enum Initializer: Sendable, Equatable {
     case zeros

@@ -1,3 +1,5 @@
+import Support
+
 /// Max pooling over k x k windows (padding never wins: padded cells count as -inf).
 public final class MaxPool: Operation {
     public let inputShapes: [TensorShape]

@@ -1,5 +1,9 @@
 import Engine
 import Foundation
+import Inference
+import Networks
+import Reports
+import Support
 
 /// Where a run stands after a completed epoch: enough, with the weights and the optimizer's
 /// moments, to continue exactly as if it had not stopped. The batch plan and dropout masks
@@ -50,7 +54,7 @@ struct EpochProgress: Codable, Equatable {
 /// with a CRC-32 over both that is verified before anything is loaded. Written atomically, so
 /// the previous checkpoint stays whole until the new one is complete.
 enum Checkpoint {
-    static let stateKey = "bstrain.training_state"
+    static let stateKey = WeightsMetadata.checkpointStateKey
     static let checksumKey = "bstrain.crc32"
 
     static func write(to path: String, model: Model, optimizer: any Optimizer, state: TrainingState) throws {

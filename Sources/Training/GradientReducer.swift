@@ -1,5 +1,6 @@
 import Distributed
 import Engine
+import Support
 
 /// Runs backward and sums the parameter gradients over ranks, overlapping the two.
 ///

@@ -1,8 +1,12 @@
 import Data
 import Distributed
+import Evaluation
 import Foundation
+import Inference
 import Losses
 import Networks
+import Reports
+import Support
 
 /// A grid of networks x losses trained with the same seed on the same data (the experiments of
 /// the paper's Tables 4 and 6), each cell a full training run in its own run directory

@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 
 /// How rank 0 reports progress: a live bar and epoch lines for people, one JSON object per
 /// line for scripts and clusters, or epoch lines only.

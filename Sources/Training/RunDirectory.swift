@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The folder a training run leaves behind (DESIGN §4), held with an exclusive lock so two
 /// runs cannot write into the same one.
@@ -69,11 +70,15 @@ public final class RunDirectory {
     }
 
     public func write(_ text: String, to name: String) throws {
-        try AtomicFile.write(text, to: file(name))
+        try write(Data(text.utf8), to: name)
     }
 
     public func write(_ data: Data, to name: String) throws {
-        try AtomicFile.write(data, to: file(name))
+        do {
+            try AtomicFile.write(data, to: file(name))
+        } catch let FileWriteError.cannotWrite(path, reason) {
+            throw RunDirectoryError.cannotWrite(path: path, reason: reason)
+        }
     }
 }
 

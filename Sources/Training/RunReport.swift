@@ -1,4 +1,6 @@
+import Evaluation
 import Foundation
+import Reports
 
 /// The end of a run: final metrics with the best weights on validation and test, ROC points,
 /// and the plots, written into the run directory and summarised on the display.

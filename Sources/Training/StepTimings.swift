@@ -14,11 +14,3 @@ public struct StepTimings: Sendable {
     /// Seconds of forward, losses and backward.
     public var computeSeconds: Double { totalSeconds - communicationSeconds }
 }
-
-/// A monotonic clock reading in seconds: cheap, and allocation-free inside the training step.
-@inline(__always)
-func monotonicSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-}

@@ -1,9 +1,12 @@
 import Data
 import Distributed
 import Engine
+import Evaluation
 import Foundation
+import Inference
 import Losses
 import Networks
+import Reports
 
 /// A training run from start (or `--resume`) to the final metrics: the paper's schedule
 /// (DESIGN §1) over the distributed shape of DESIGN §2. Every rank runs `run()`; rank 0 alone
@@ -367,4 +370,18 @@ struct EpochDecision: BitwiseCopyable {
 public enum RankFailure: Error, CustomStringConvertible {
     case rootFailed
     public var description: String { "rank 0 stopped the run (its message says why)" }
+}
+
+extension Model {
+    /// Loads weights saved by a training run (weights/*.safetensors).
+    func loadWeights(from path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw TrainingError.missingFile(path: path, what: "weights file")
+        }
+        do {
+            try executor.loadSafetensors(from: URL(fileURLWithPath: path))
+        } catch {
+            throw TrainingError.incompatibleWeights(path: path, model: kind.rawValue, reason: "\(error)")
+        }
+    }
 }

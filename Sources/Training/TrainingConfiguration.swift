@@ -1,4 +1,5 @@
 import Foundation
+import Networks
 import Yams
 
 /// Every option of a training run, with the paper's defaults (DESIGN §1). Written to

@@ -1,6 +1,8 @@
 import Distributed
 import Engine
 import Losses
+import Networks
+import Support
 
 /// The losses of one step over the global batch, the same on every rank.
 public struct StepLosses: Sendable {

@@ -1,5 +1,5 @@
 @testable import Data
-import Engine
+import Support
 import Testing
 
 @Suite struct SplitMix64SamplingTests {

@@ -1,4 +1,5 @@
 import Engine
+import Support
 import Testing
 
 @Suite struct BLASTests {

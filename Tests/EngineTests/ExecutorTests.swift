@@ -1,4 +1,5 @@
 @testable import Engine
+import Support
 import Testing
 
 @Suite struct ExecutorTests {

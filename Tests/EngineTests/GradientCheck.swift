@@ -1,4 +1,5 @@
 import Engine
+import Support
 import Testing
 
 /// Buffers for running one operation outside a graph, filled with seeded random values.

@@ -1,5 +1,6 @@
 import Engine
 import Losses
+import Support
 import Testing
 
 /// A random batch: `count` embeddings of `width` standard-normal values (absolute values

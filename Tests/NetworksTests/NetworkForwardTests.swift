@@ -1,5 +1,6 @@
 import Engine
 import Networks
+import Support
 import Testing
 
 /// Every network wired on the engine runs end to end: small images, batch 2, in the debug

@@ -1,6 +1,7 @@
 import Distributed
 import Engine
 import Networks
+import Support
 import Testing
 @testable import Training
 

@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Testing
 @testable import Training
@@ -35,7 +36,8 @@ import Testing
         let directory = NSTemporaryDirectory() + "bstrain-compare-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let metrics = try ComparisonTableTests.metrics([0.2, 0.6, 0.7, 0.9])
+        let metrics = try ClassificationMetrics(
+            probabilities: [0.2, 0.6, 0.7, 0.9].flatMap { [1 - $0, $0] }, labels: [0, 0, 1, 1], classNames: ["normal", "pneumonia"])
         try ClassificationMetrics.jsonData(bySplit: ["validation": metrics]).write(to: URL(fileURLWithPath: "\(directory)/metrics.json"))
         #expect(try LossComparison.readMetrics(of: directory, split: "validation") == metrics)
         #expect(throws: ComparisonError.unreadableMetrics(path: "\(directory)/metrics.json", reason: "it has no \"test\" entry")) {

@@ -1,0 +1,96 @@
+import Data
+import Engine
+import Losses
+import Networks
+import Support
+
+/// Everything a split's evaluation produces, in sample order.
+public struct Evaluation: Sendable {
+    public var labels: [Int]
+    /// (count, classes) softmax probabilities.
+    public var probabilities: [Float]
+    /// (count, width) embeddings.
+    public var embeddings: [Float]
+    public var crossEntropy: Double
+    /// Mean metric loss over consecutive chunks of the training batch size (0 for `ce`).
+    public var metric: Double
+    public var total: Double
+}
+
+/// Inference over a decoded split, batch by batch, with BN's running statistics.
+public struct Evaluator {
+    let model: Model
+    let loss: LossConfiguration
+    let metricLoss: (any MetricLoss)?
+    let metricChunk: Int
+    let threads: Int
+
+    /// - Parameter metricChunk: the metric loss is averaged over chunks of this many samples
+    ///   (the training batch size), so the validation loss means the same as the training one
+    ///   whatever the number of ranks.
+    public init(model: Model, loss: LossConfiguration, metricChunk: Int, threads: Int) throws {
+        self.model = model
+        self.loss = loss
+        metricLoss = try loss.makeMetricLoss()
+        self.metricChunk = metricChunk
+        self.threads = threads
+    }
+
+    public func evaluate(_ cache: ImageCache) throws -> Evaluation {
+        let executor = model.executor
+        let classes = model.classCount
+        let width = model.embeddingWidth
+        let count = cache.count
+        var result = Evaluation(
+            labels: cache.labels, probabilities: Array(repeating: 0, count: count * classes),
+            embeddings: Array(repeating: 0, count: count * width), crossEntropy: 0, metric: 0, total: 0)
+        let labels32 = result.labels.map { Int32($0) }
+        var crossEntropySum = 0.0
+        for batch in BatchLoader.evaluationPlan(count: count, batchSize: executor.batchCapacity) {
+            let first = batch[0]
+            for (slot, index) in batch.enumerated() {
+                cache.writeSample(index, into: executor.input + slot * cache.pixelsPerImage)
+            }
+            executor.forward(RunContext(batch: batch.count, training: false, threads: threads))
+            try labels32.withUnsafeBufferPointer { labels in
+                try result.probabilities.withUnsafeMutableBufferPointer { probabilities in
+                    crossEntropySum += Double(try SoftmaxCrossEntropy.evaluate(
+                        logits: executor.logits, labels: labels.baseAddress! + first, count: batch.count,
+                        classes: classes, normalizer: 1, probabilities: probabilities.baseAddress! + first * classes))
+                }
+            }
+            result.embeddings.withUnsafeMutableBufferPointer { embeddings in
+                (embeddings.baseAddress! + first * width).update(from: executor.embeddings, count: batch.count * width)
+            }
+        }
+        result.crossEntropy = count > 0 ? crossEntropySum / Double(count) : 0
+        if let metricLoss {
+            result.metric = try meanMetricLoss(metricLoss, embeddings: result.embeddings, labels: labels32, width: width)
+        }
+        result.total = result.crossEntropy + Double(loss.lambda) * result.metric
+        return result
+    }
+
+    /// Splits are stored class by class, so consecutive chunks would hold one class each; the
+    /// chunks are taken in a fixed shuffled order instead, like training batches.
+    private func meanMetricLoss(_ metricLoss: any MetricLoss, embeddings: [Float], labels: [Int32], width: Int) throws -> Double {
+        var generator = SplitMix64(seed: 0x5EED_0F_7A1)
+        let order = Array(labels.indices).shuffled(using: &generator)
+        var chunkEmbeddings = [Float](repeating: 0, count: metricChunk * width)
+        var chunkLabels = [Int32](repeating: 0, count: metricChunk)
+        var sum = 0.0
+        var chunks = 0
+        for start in stride(from: 0, to: order.count, by: metricChunk) {
+            let members = order[start..<min(start + metricChunk, order.count)]
+            guard members.count >= 2 else { continue }
+            for (slot, index) in members.enumerated() {
+                chunkLabels[slot] = labels[index]
+                for column in 0..<width { chunkEmbeddings[slot * width + column] = embeddings[index * width + column] }
+            }
+            sum += Double(try metricLoss.evaluate(
+                embeddings: chunkEmbeddings, labels: chunkLabels, count: members.count, width: width, gradient: nil))
+            chunks += 1
+        }
+        return chunks > 0 ? sum / Double(chunks) : 0
+    }
+}

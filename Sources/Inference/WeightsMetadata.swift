@@ -1,0 +1,77 @@
+import Foundation
+import Networks
+
+/// What a weights file (RUN_DIR/weights/*.safetensors) says about its model: the safetensors
+/// metadata a training run writes beside the tensors, enough to rebuild the network and to
+/// decode images the way it was trained.
+public struct WeightsMetadata: Equatable, Sendable {
+    public let network: NetworkKind
+    /// The loss the run trained with; inference does not depend on it.
+    public let loss: String?
+    /// Class names in label order (the sorted class folders of the training set).
+    public let classNames: [String]
+    public let imageSize: Int
+    public let channels: Int
+    /// Epochs completed when the file was written.
+    public let epoch: Int?
+
+    public init(network: NetworkKind, loss: String?, classNames: [String], imageSize: Int, channels: Int, epoch: Int?) {
+        self.network = network
+        self.loss = loss
+        self.classNames = classNames
+        self.imageSize = imageSize
+        self.channels = channels
+        self.epoch = epoch
+    }
+
+    /// The metadata key under which a checkpoint keeps its training state: a file that has it
+    /// is a checkpoint, not weights.
+    public static let checkpointStateKey = "bstrain.training_state"
+
+    /// The keys without which a file is not bstrain's weights.
+    static let requiredKeys = ["model", "classes", "image_size", "channels"]
+
+    /// Parses and checks `metadata`, the safetensors metadata of the file at `path`.
+    public init(_ metadata: [String: String], path: String) throws(WeightsError) {
+        if metadata[Self.checkpointStateKey] != nil { throw .checkpointGiven(path: path) }
+        let missing = Self.requiredKeys.filter { metadata[$0] == nil }
+        guard missing.isEmpty else { throw .notBstrainWeights(path: path, missingKeys: missing) }
+        func invalid(_ key: String, _ expected: String) -> WeightsError {
+            .invalidMetadata(path: path, key: key, value: metadata[key] ?? "", expected: expected)
+        }
+
+        guard let network = NetworkKind(rawValue: metadata["model"]!) else {
+            throw invalid("model", "one of \(NetworkKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        // A JSON array, so class folder names may hold any character.
+        guard let classNames = try? JSONDecoder().decode([String].self, from: Data(metadata["classes"]!.utf8)),
+              classNames.count >= 2, !classNames.contains(""), Set(classNames).count == classNames.count
+        else {
+            throw invalid("classes", "a JSON array of at least two distinct, non-empty class names")
+        }
+        guard let imageSize = Int(metadata["image_size"]!), imageSize > 0, imageSize % 32 == 0 else {
+            throw invalid("image_size", "a positive multiple of 32")
+        }
+        guard let channels = Int(metadata["channels"]!), channels == 1 || channels == 3 else {
+            throw invalid("channels", "1 or 3")
+        }
+        var epoch: Int?
+        if let text = metadata["epoch"] {
+            guard let value = Int(text), value >= 0 else { throw invalid("epoch", "a whole number of epochs") }
+            epoch = value
+        }
+        self.init(network: network, loss: metadata["loss"], classNames: classNames, imageSize: imageSize, channels: channels, epoch: epoch)
+    }
+
+    /// The metadata to write beside the tensors, read back by `init(_:path:)`.
+    public var safetensorsMetadata: [String: String] {
+        var entries = [
+            "model": network.rawValue,
+            "classes": String(decoding: (try? JSONEncoder().encode(classNames)) ?? Data("[]".utf8), as: UTF8.self),
+            "image_size": "\(imageSize)", "channels": "\(channels)",
+        ]
+        entries["loss"] = loss
+        entries["epoch"] = epoch.map { "\($0)" }
+        return entries
+    }
+}

@@ -1,0 +1,77 @@
+import Evaluation
+import Foundation
+import Support
+
+/// One split's evaluation turned into what bstrain reports about it: the metrics (eqs. 9-11),
+/// the one-vs-rest ROC curves and the figures (ROC, confusion matrix, embedding PCA).
+public struct SplitReport {
+    /// "test", "validation", ...: the key in metrics.json and roc.csv, and part of the titles.
+    public let split: String
+    public let classNames: [String]
+    public let evaluation: Evaluation
+    public let metrics: ClassificationMetrics
+    /// One per class; nil where the class is absent from the labels or is every label.
+    public let curves: [ROCCurve?]
+
+    public init(split: String, evaluation: Evaluation, classNames: [String]) throws(MetricsError) {
+        self.split = split
+        self.classNames = classNames
+        self.evaluation = evaluation
+        metrics = try ClassificationMetrics(probabilities: evaluation.probabilities, labels: evaluation.labels, classNames: classNames)
+        curves = try ROCCurve.oneVsRest(probabilities: evaluation.probabilities, labels: evaluation.labels, classCount: classNames.count)
+    }
+
+    /// The one curve that stands for the whole split, with its legend label: for two classes the
+    /// positive class's (index 1, whose AUC is the reported one); for more, the micro-average,
+    /// every (sample, class) pair scored by its probability and positive when the class is the
+    /// sample's (sklearn's `roc_curve(y_onehot.ravel(), p.ravel())`). Its AUC is then not the
+    /// reported macro AUC, which averages curves rather than pooling pairs; the label says so.
+    public var summaryCurve: (label: String, curve: ROCCurve)? {
+        if classNames.count == 2 { return curves[1].map { ("\(classNames[1]) vs \(classNames[0])", $0) } }
+        let pairs = evaluation.labels.flatMap { label in classNames.indices.map { $0 == label } }
+        return ROCCurve(scores: evaluation.probabilities, isPositive: pairs).map { ("micro-average over classes", $0) }
+    }
+
+    /// roc.svg: the positive class's curve for two classes, one curve per class for more
+    /// (the one-vs-rest curves the macro AUC averages).
+    public var rocPlot: String {
+        let plotted: [(label: String, curve: ROCCurve)]
+        if classNames.count == 2 {
+            plotted = summaryCurve.map { [$0] } ?? []
+        } else {
+            plotted = zip(classNames, curves).compactMap { name, curve in curve.map { (label: name, curve: $0) } }
+        }
+        return ROCPlot.svg(plotted, title: "ROC curve (\(split))")
+    }
+
+    /// confusion.svg, normalised by true class (figure 9).
+    public var confusionPlot: String {
+        ConfusionMatrixPlot.svg(
+            metrics.confusionMatrix, classNames: classNames, title: "Confusion matrix (\(split), normalised by true class)")
+    }
+
+    /// embeddings-pca.svg (figure 6); nil for fewer than two samples, which span no plane.
+    public var embeddingPlot: String? {
+        let count = evaluation.labels.count
+        guard count >= 2 else { return nil }
+        let projection = PCA(embeddings: evaluation.embeddings, sampleCount: count, dimension: evaluation.embeddings.count / count)
+        return EmbeddingPlot.svg(
+            projection, labels: evaluation.labels, classNames: classNames,
+            title: "Embeddings (\(split)), first two principal components")
+    }
+
+    /// Writes metrics.json and roc.csv (the run directory's layouts, with this split alone),
+    /// roc.svg, confusion.svg and embeddings-pca.svg into `folder`, creating it if needed.
+    public func write(to folder: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw ReportError.cannotCreateFolder(path: folder, reason: error.localizedDescription)
+        }
+        try AtomicFile.write(try ClassificationMetrics.jsonData(bySplit: [split: metrics]), to: "\(folder)/metrics.json")
+        try AtomicFile.write(ROCCurve.csv([(split, classNames, curves)]), to: "\(folder)/roc.csv")
+        try AtomicFile.write(rocPlot, to: "\(folder)/roc.svg")
+        try AtomicFile.write(confusionPlot, to: "\(folder)/confusion.svg")
+        if let embeddingPlot { try AtomicFile.write(embeddingPlot, to: "\(folder)/embeddings-pca.svg") }
+    }
+}
