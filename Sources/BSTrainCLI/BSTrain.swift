@@ -17,8 +17,8 @@ struct BSTrain: ParsableCommand {
         subcommands: [TrainCommand.self, EvalCommand.self, PredictCommand.self, EmbedCommand.self, CompareCommand.self, DataCommand.self, SynthCommand.self, BenchCommand.self, DistributedBenchCommand.self, LossCommand.self, ModelsCommand.self])
 
     static func main() {
-        OpenBLASKernelSelection.restartWithFastKernelIfNeeded { message in
-            FileHandle.standardError.write(Data("bstrain: \(message)\n".utf8))
+        OpenBLASKernelSelection.restartWithFastKernelIfNeeded { failure in
+            FileHandle.standardError.write(Data("bstrain: warning: \(failure)\n".utf8))
         }
         main(nil)
     }

@@ -6,7 +6,7 @@ import Foundation
 /// 0.3.21 does not know recent CPUs and falls back to an older family (measured on this
 /// project's machines: "Prescott", 22 GFLOP/s, or "Haswell", 87, against "SkylakeX", 101, for a
 /// 1024 SGEMM on one core). `OPENBLAS_CORETYPE` overrides the choice, but only before the
-/// library loads, so the process re-executes itself once with it set (DESIGN §3).
+/// library loads, so the process re-executes itself once with it set (docs/architecture.md, "OpenBLAS kernels").
 public enum OpenBLASKernelSelection {
     /// Set in the re-executed process so a second check never loops.
     static let guardVariable = "BSTRAIN_OPENBLAS_REEXECUTED"
@@ -41,24 +41,38 @@ public enum OpenBLASKernelSelection {
     }
 
     /// Re-executes the running program with `OPENBLAS_CORETYPE` set when OpenBLAS loaded a
-    /// slower kernel family than the CPU supports. Returns (without restarting) when the user set
+    /// slower kernel family than the CPU supports, silently: the run banner states the kernels
+    /// in use (`kernelDescription`). Returns (without restarting) when the user set
     /// `OPENBLAS_CORETYPE` themselves, when the kernel is already right, or after one restart.
     /// Call it first thing in `main`, before MPI starts.
-    public static func restartWithFastKernelIfNeeded(log: (String) -> Void) {
+    /// - Parameter onFailure: told why the restart failed; the program then carries on with the
+    ///   slower kernels rather than stop.
+    public static func restartWithFastKernelIfNeeded(onFailure: (String) -> Void) {
         let environment = ProcessInfo.processInfo.environment
         guard environment["OPENBLAS_CORETYPE"] == nil, environment[guardVariable] == nil,
               let preferred = preferredCore(cpuFlags: cpuFlags())
         else { return }
         let current = BLAS.coreName
         guard needsRestart(current: current, preferred: preferred) else { return }
-        log("OpenBLAS loaded its \(current) kernels on a CPU that runs \(preferred) kernels faster; restarting with OPENBLAS_CORETYPE=\(preferred) (set OPENBLAS_CORETYPE yourself to choose).")
         setenv("OPENBLAS_CORETYPE", preferred, 1)
-        setenv(guardVariable, "1", 1)
+        setenv(guardVariable, current, 1)
         let arguments = CommandLine.arguments
         var cArguments = arguments.map { strdup($0) } + [nil]
         execv("/proc/self/exe", &cArguments)
-        // execv returns only on failure; carry on with the slower kernels rather than stop.
-        log("could not restart (\(String(cString: strerror(errno)))); continuing with the \(current) kernels.")
+        onFailure("could not restart with OPENBLAS_CORETYPE=\(preferred) (\(String(cString: strerror(errno)))); continuing with OpenBLAS's slower \(current) kernels.")
+    }
+
+    /// The kernels in use and how they were chosen, for a run's banner, e.g. "OpenBLAS SkylakeX
+    /// kernels (chosen by bstrain for this CPU; the library picked Haswell)".
+    public static var kernelDescription: String {
+        let core = BLAS.coreName
+        if let loaded = ProcessInfo.processInfo.environment[guardVariable] {
+            return "OpenBLAS \(core) kernels (chosen by bstrain for this CPU; the library picked \(loaded))"
+        }
+        if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] != nil {
+            return "OpenBLAS \(core) kernels (OPENBLAS_CORETYPE from the environment)"
+        }
+        return "OpenBLAS \(core) kernels"
     }
 
     /// A hint for when the environment pins a slower kernel family than this CPU supports;

@@ -19,7 +19,26 @@ final class ProgressDisplay {
 
     init(format: LogFormat) {
         self.format = format
-        live = format == .text && isatty(STDOUT_FILENO) == 1
+        live = format == .text && Self.outputReachesTerminal
+    }
+
+    /// Whether what this process prints reaches a terminal. Under mpirun a rank's stdout is a
+    /// pseudo-terminal even when mpirun's own output goes to a job log or a pipe, so there the
+    /// answer is mpirun's: the parent of rank 0, which runs on the node mpirun started on.
+    static var outputReachesTerminal: Bool {
+        let underMPI = ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] != nil
+        return reachesTerminal(
+            standardOutputIsTerminal: isatty(STDOUT_FILENO) == 1, underMPI: underMPI,
+            launcherOutput: underMPI ? try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(getppid())/fd/1") : nil)
+    }
+
+    /// - Parameter launcherOutput: where the launcher's standard output leads (`/dev/pts/3`, a
+    ///   file, `pipe:[...]`), nil when it cannot be read.
+    static func reachesTerminal(standardOutputIsTerminal: Bool, underMPI: Bool, launcherOutput: String?) -> Bool {
+        guard standardOutputIsTerminal else { return false }
+        guard underMPI else { return true }
+        guard let launcherOutput else { return false }
+        return launcherOutput.hasPrefix("/dev/pts/") || launcherOutput.hasPrefix("/dev/tty")
     }
 
     func attachLog(path: String) {
