@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Support
 
 @main
 struct BSTrain: ParsableCommand {
@@ -18,7 +19,7 @@ struct BSTrain: ParsableCommand {
 
     static func main() {
         OpenBLASKernelSelection.restartWithFastKernelIfNeeded { failure in
-            FileHandle.standardError.write(Data("bstrain: warning: \(failure)\n".utf8))
+            writeToStandardError("bstrain: warning: \(failure)\n")
         }
         main(nil)
     }

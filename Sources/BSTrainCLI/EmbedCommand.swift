@@ -2,6 +2,7 @@ import ArgumentParser
 import Data
 import Foundation
 import Networks
+import Support
 import Training
 
 /// `bstrain embed`: the embeddings of a labelled folder as CSV, for other tools.
@@ -34,7 +35,7 @@ struct EmbedCommand: ParsableCommand {
         let inference = try trained.infer(folder, threads: options.threadCount)
         if let first = inference.failures.first, !skipBad { throw first.error }
         for failure in inference.failures {
-            FileHandle.standardError.write(Data("bstrain: warning: skipped \(failure.error)\n".utf8))
+            writeToStandardError("bstrain: warning: skipped \(failure.error)\n")
         }
         let csv = inference.embeddingCSV(root: directory, classNames: folder.classNames)
         guard let out else {

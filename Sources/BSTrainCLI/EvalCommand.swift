@@ -3,6 +3,7 @@ import Data
 import Evaluation
 import Foundation
 import Reports
+import Support
 import Training
 
 /// `bstrain eval`: the paper's metrics of trained weights on a labelled folder.
@@ -37,7 +38,7 @@ struct EvalCommand: ParsableCommand {
         try trained.checkClasses(of: folder)
         let cache = try trained.decode(folder, threads: options.threadCount, skipBad: skipBad)
         for skipped in cache.skipped {
-            FileHandle.standardError.write(Data("bstrain: warning: skipped \(skipped.error)\n".utf8))
+            writeToStandardError("bstrain: warning: skipped \(skipped.error)\n")
         }
         let report = try SplitReport(split: "test", evaluation: try trained.evaluate(cache, threads: options.threadCount), classNames: trained.metadata.classNames)
         print(trained.summary)

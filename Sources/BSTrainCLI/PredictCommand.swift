@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inference
+import Support
 import Training
 
 /// `bstrain predict`: class probabilities of unlabelled images.
@@ -65,6 +66,6 @@ struct PredictCommand: ParsableCommand {
     }
 
     private func report(_ message: String) {
-        FileHandle.standardError.write(Data("bstrain: predict: \(message)\n".utf8))
+        writeToStandardError("bstrain: predict: \(message)\n")
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 import Inference
 import Losses
 import Networks
+import Support
 import Training
 
 /// Runs `body` with this process's communicator (MPI under mpirun, otherwise one rank) and
@@ -19,7 +20,7 @@ func runOnEveryRank(_ body: (Communicator) throws -> Void) throws {
     do {
         communicator = try makeCommunicator()
     } catch {
-        FileHandle.standardError.write(Data("bstrain: error: cannot start MPI: \(error)\n".utf8))
+        writeToStandardError("bstrain: error: cannot start MPI: \(error)\n")
         throw ExitCode.failure
     }
     do {
@@ -31,7 +32,7 @@ func runOnEveryRank(_ body: (Communicator) throws -> Void) throws {
             || error is ComparisonError || error is WeightsError
         if communicator.isRoot || !agreed {
             let prefix = communicator.worldSize > 1 && !communicator.isRoot ? "bstrain (rank \(communicator.rank)): error: " : "bstrain: error: "
-            FileHandle.standardError.write(Data("\(prefix)\(error)\n".utf8))
+            writeToStandardError("\(prefix)\(error)\n")
         }
         if agreed || communicator.worldSize == 1 {
             communicator.finalize()

@@ -2,6 +2,7 @@ import Distributed
 import Engine
 import Foundation
 import Networks
+import Support
 
 /// What ranks do together with a model: start from one set of weights, agree on batch-norm
 /// statistics (docs/method.md, "Ranks").
@@ -30,7 +31,7 @@ extension Model {
                 do {
                     try communicator.allReduceSum(UnsafeMutableBufferPointer(start: buffer, count: count))
                 } catch {
-                    FileHandle.standardError.write(Data("bstrain: synchronised batch norm failed: \(error)\n".utf8))
+                    writeToStandardError("bstrain: synchronised batch norm failed: \(error)\n")
                     communicator.abort(code: 1)
                 }
             }

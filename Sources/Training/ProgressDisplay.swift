@@ -1,5 +1,6 @@
 import Foundation
 import Reports
+import Support
 
 /// How rank 0 reports progress: a live bar and epoch lines for people, one JSON object per
 /// line for scripts and clusters, or epoch lines only.
@@ -46,7 +47,7 @@ final class ProgressDisplay {
             _ = FileManager.default.createFile(atPath: path, contents: nil)
         }
         logFile = FileHandle(forWritingAtPath: path)
-        logFile?.seekToEndOfFile()
+        _ = try? logFile?.seekToEnd()
     }
 
     /// A line for people (banner, warnings, results); in jsonl mode wrapped as a message event.
@@ -58,7 +59,7 @@ final class ProgressDisplay {
     }
 
     func warning(_ text: String) {
-        FileHandle.standardError.write(Data("bstrain: warning: \(text)\n".utf8))
+        writeToStandardError("bstrain: warning: \(text)\n")
         writeLog("warning: \(text)")
     }
 
@@ -126,8 +127,16 @@ final class ProgressDisplay {
         writeLog(line)
     }
 
+    /// A log that cannot be written (a full disk) stops with one warning; the run goes on, and
+    /// its checkpoint writes, which are atomic, report a full disk themselves.
     private func writeLog(_ line: String) {
-        logFile?.write(Data("\(line)\n".utf8))
+        guard let logFile else { return }
+        do {
+            try logFile.write(contentsOf: Data("\(line)\n".utf8))
+        } catch {
+            self.logFile = nil
+            warning("cannot write log.txt (\(error.localizedDescription)); the log stops here, progress still shows here")
+        }
     }
 
     private func json(_ object: [String: Any]) -> String {

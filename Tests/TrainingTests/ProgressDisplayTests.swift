@@ -15,4 +15,13 @@ import Testing
         #expect(!ProgressDisplay.reachesTerminal(standardOutputIsTerminal: true, underMPI: true, launcherOutput: "pipe:[81234]"))
         #expect(!ProgressDisplay.reachesTerminal(standardOutputIsTerminal: true, underMPI: true, launcherOutput: nil))
     }
+
+    /// A full disk under log.txt (here /dev/full, which fails every write with ENOSPC) ends the
+    /// log, not the run.
+    @Test func aLogThatCannotBeWrittenDoesNotStopTheRun() {
+        let display = ProgressDisplay(format: .quiet)
+        display.attachLog(path: "/dev/full")
+        display.message("first line")
+        display.message("second line")
+    }
 }
