@@ -62,6 +62,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(
             name: "EngineTests",
             dependencies: ["Engine", "Support", .product(name: "MallocInterposerSwift", package: "malloc-interposer")]),
