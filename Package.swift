@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Networks", dependencies: ["Engine"]),
         .target(name: "Losses", dependencies: ["Engine", "Support"]),
         .target(name: "Data", dependencies: ["Support", "CJPEGBridge"]),
-        .target(name: "Distributed", dependencies: ["CMPIBridge"]),
+        .target(name: "Distributed", dependencies: ["CMPIBridge", "Support"]),
         // What a trained or training network is measured by: metrics, ROC, PCA, the evaluator.
         .target(name: "Evaluation", dependencies: ["Data", "Engine", "Losses", "Networks", "Support"]),
         // What a run shows a person: SVG plots, per-split reports, history and comparison tables.

@@ -35,9 +35,9 @@ public final class BatchLoader {
     deinit { worker.stop() }
 
     /// The positions of a global batch of `count` samples that `rank` of `worldSize` handles:
-    /// contiguous, sizes differing by at most one, the larger ones first.
+    /// `evenSlice`, the split the training step gathers embeddings and gradients by.
     public static func slice(ofBatch count: Int, rank: Int, worldSize: Int) -> Range<Int> {
-        (count * rank / worldSize)..<(count * (rank + 1) / worldSize)
+        evenSlice(total: count, parts: worldSize, part: rank)
     }
 
     /// Every sample once, in order, in batches of `batchSize` (the last one shorter): the plan

@@ -1,3 +1,5 @@
+import Support
+
 /// The collective operations distributed training needs, over MPI or within one process.
 ///
 /// Every rank calls the same collectives in the same order (MPI's rule); buffers are the
@@ -73,12 +75,4 @@ extension Communicator {
     public func sliceRange(total: Int, rank: Int? = nil) -> Range<Int> {
         evenSlice(total: total, parts: worldSize, part: rank ?? self.rank)
     }
-}
-
-/// Split of `total` items into `parts` contiguous slices differing by at most one.
-public func evenSlice(total: Int, parts: Int, part: Int) -> Range<Int> {
-    let base = total / parts
-    let extra = total % parts
-    let start = part * base + min(part, extra)
-    return start..<(start + base + (part < extra ? 1 : 0))
 }

@@ -7,6 +7,7 @@ import Inference
 import Losses
 import Networks
 import Reports
+import Support
 
 /// A training run from start (or `--resume`) to the final metrics: the paper's schedule
 /// (DESIGN §1) over the distributed shape of DESIGN §2. Every rank runs `run()`; rank 0 alone

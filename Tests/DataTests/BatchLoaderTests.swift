@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func slicesAreContiguousAndNearlyEven() {
-        #expect((0..<4).map { BatchLoader.slice(ofBatch: 10, rank: $0, worldSize: 4) } == [0..<2, 2..<5, 5..<7, 7..<10])
+        #expect((0..<4).map { BatchLoader.slice(ofBatch: 10, rank: $0, worldSize: 4) } == [0..<3, 3..<6, 6..<8, 8..<10])
         #expect(BatchLoader.slice(ofBatch: 36, rank: 0, worldSize: 1) == 0..<36)
     }
 
