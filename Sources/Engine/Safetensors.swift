@@ -107,12 +107,49 @@ public struct SafetensorsFile {
                   shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[0] <= offsets[1]
             else { throw .malformedHeader(path: path, reason: "entry '\(name)' lacks a valid dtype, shape or data_offsets") }
             guard offsets[1] <= dataCount else { throw .dataOutOfBounds(path: path, tensor: name) }
-            tensors[name] = TensorInfo(dataType: dataType, shape: shape, byteRange: offsets[0]..<offsets[1])
+            let info = TensorInfo(dataType: dataType, shape: shape, byteRange: offsets[0]..<offsets[1])
+            try Self.checkSize(of: info, name: name, path: path)
+            tensors[name] = info
         }
+        try Self.checkNoOverlap(tensors, path: path)
         self.path = path
         self.tensors = tensors
         self.metadata = metadata
         self.data = contents[dataStart...]
+    }
+
+    /// Bytes per element of the data types the safetensors format defines.
+    static let elementSizes: [String: Int] = [
+        "BOOL": 1, "U8": 1, "I8": 1, "F8_E5M2": 1, "F8_E4M3": 1, "I16": 2, "U16": 2, "F16": 2, "BF16": 2,
+        "I32": 4, "U32": 4, "F32": 4, "I64": 8, "U64": 8, "F64": 8,
+    ]
+
+    /// A tensor's byte range must hold exactly what its shape and type need; a shape whose
+    /// element count overflows describes no real tensor.
+    private static func checkSize(of info: TensorInfo, name: String, path: String) throws(SafetensorsError) {
+        guard let elementSize = elementSizes[info.dataType] else {
+            throw .unsupportedDataType(path: path, tensor: name, dataType: info.dataType)
+        }
+        var bytes = elementSize
+        for extent in info.shape {
+            let (product, overflow) = bytes.multipliedReportingOverflow(by: extent)
+            guard !overflow else {
+                throw .malformedHeader(path: path, reason: "tensor '\(name)' has shape \(info.shape), more elements than any file holds")
+            }
+            bytes = product
+        }
+        guard info.byteRange.count == bytes else {
+            throw .sizeMismatch(path: path, tensor: name, expectedBytes: bytes, foundBytes: info.byteRange.count)
+        }
+    }
+
+    /// Two tensors may not share bytes: a header that points two names at one range (or at
+    /// overlapping ones) would load the same values twice.
+    private static func checkNoOverlap(_ tensors: [String: TensorInfo], path: String) throws(SafetensorsError) {
+        let ordered = tensors.filter { !$0.value.byteRange.isEmpty }.sorted { $0.value.byteRange.lowerBound < $1.value.byteRange.lowerBound }
+        for (previous, next) in zip(ordered, ordered.dropFirst()) where next.value.byteRange.lowerBound < previous.value.byteRange.upperBound {
+            throw .malformedHeader(path: path, reason: "tensors '\(previous.key)' and '\(next.key)' overlap")
+        }
     }
 
     /// The values of float32 tensor `name`, checked against its shape.
@@ -127,18 +164,14 @@ public struct SafetensorsFile {
         return values
     }
 
-    /// Throws unless tensor `name` (described by `info`) is float32 of `shape` with exactly
-    /// the bytes that shape needs.
+    /// Throws unless tensor `name` (described by `info`) is float32 of `shape`; that its bytes
+    /// fit its shape was checked when the file was opened.
     func check(_ info: TensorInfo, name: String, shape: [Int]) throws(SafetensorsError) {
         guard info.dataType == "F32" else {
             throw .unsupportedDataType(path: path, tensor: name, dataType: info.dataType)
         }
         guard info.shape == shape else {
             throw .shapeMismatch(path: path, tensor: name, expected: shape, found: info.shape)
-        }
-        let expectedBytes = shape.reduce(1, *) * MemoryLayout<Float>.size
-        guard info.byteRange.count == expectedBytes else {
-            throw .sizeMismatch(path: path, tensor: name, expectedBytes: expectedBytes, foundBytes: info.byteRange.count)
         }
     }
 

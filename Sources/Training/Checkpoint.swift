@@ -51,31 +51,63 @@ struct EpochProgress: Codable, Equatable {
 
 /// checkpoints/last.ckpt: a safetensors file holding the model's tensors, the optimizer's
 /// per-parameter tensors ("optimizer.exp_avg", ...) and the training state as JSON metadata,
-/// with a CRC-32 over both that is verified before anything is loaded. Written atomically, so
-/// the previous checkpoint stays whole until the new one is complete.
+/// with a CRC-32 over the whole file (header and data) that is verified before anything is
+/// loaded. Written atomically, so the previous checkpoint stays whole until the new one is
+/// complete.
 enum Checkpoint {
     static let stateKey = WeightsMetadata.checkpointStateKey
-    static let checksumKey = "bstrain.crc32"
+    static let checksumKey = "bstrain.file_crc32"
+    /// Checkpoints written before the checksum covered the header: their CRC-32 covers the
+    /// training state and the tensors' bytes only. Still read, so a run started by an older
+    /// bstrain can be continued.
+    static let legacyChecksumKey = "bstrain.crc32"
 
     static func write(to path: String, model: Model, optimizer: any Optimizer, state: TrainingState) throws {
         let executor = model.executor
         let optimizerState = optimizer.state
         let stateJSON = String(decoding: try JSONEncoder.checkpoint.encode(state), as: UTF8.self)
         let optimizerNames = optimizerState.tensors.keys.sorted()
-        var checksum = CRC32()
-        Array(stateJSON.utf8).withUnsafeBytes { checksum.update($0) }
-        let data = withOptimizerTensors(optimizerState, names: optimizerNames) { optimizerTensors in
+        let data = try withOptimizerTensors(optimizerState, names: optimizerNames) { optimizerTensors in
             var tensors: [(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)] = model.graph.parameters.map {
                 (name: $0.name, shape: $0.shape, values: UnsafeBufferPointer(executor.view(of: $0)))
             }
             tensors += optimizerTensors
-            for tensor in tensors { checksum.update(UnsafeRawBufferPointer(tensor.values)) }
-            return SafetensorsFile.encode(tensors, metadata: [
-                stateKey: stateJSON,
-                checksumKey: String(checksum.value),
-            ])
+            // The checksum covers the header as written; the offsets do not depend on the
+            // header's length, so the file is encoded, summed, then encoded with its sum.
+            let unsigned = SafetensorsFile.encode(tensors, metadata: [stateKey: stateJSON])
+            let checksum = Self.checksum(of: try SafetensorsFile(unsigned, path: path))
+            return SafetensorsFile.encode(tensors, metadata: [stateKey: stateJSON, checksumKey: String(checksum)])
         }
         try AtomicFile.write(data, to: path)
+    }
+
+    /// CRC-32 over everything the file says: every tensor's name, type, shape and byte range
+    /// (by name), every metadata entry but the checksum itself (by key), then the data. Any
+    /// change, to a shape or an offset as much as to a value, changes it.
+    static func checksum(of file: SafetensorsFile) -> UInt32 {
+        var description = ""
+        for (name, info) in file.tensors.sorted(by: { $0.key < $1.key }) {
+            description += "\(name)\t\(info.dataType)\t\(info.shape)\t\(info.byteRange.lowerBound)-\(info.byteRange.upperBound)\n"
+        }
+        for (key, value) in file.metadata.sorted(by: { $0.key < $1.key }) where key != checksumKey {
+            description += "\(key)\t\(value)\n"
+        }
+        var checksum = CRC32()
+        Array(description.utf8).withUnsafeBytes { checksum.update($0) }
+        file.data.withUnsafeBytes { checksum.update($0) }
+        return checksum.value
+    }
+
+    /// The sum a checkpoint from before `checksumKey` was introduced carries.
+    private static func legacyChecksum(of file: SafetensorsFile, stateJSON: String) -> UInt32 {
+        var checksum = CRC32()
+        Array(stateJSON.utf8).withUnsafeBytes { checksum.update($0) }
+        // The writer summed the tensors in the order it stored them: by data offset.
+        let storedRanges = file.tensors.values.map(\.byteRange).sorted { $0.lowerBound < $1.lowerBound }
+        file.data.withUnsafeBytes { raw in
+            for range in storedRanges { checksum.update(UnsafeRawBufferPointer(rebasing: raw[range])) }
+        }
+        return checksum.value
     }
 
     /// Reads and verifies `path`, then loads it into `model` and `optimizer`. Nothing is
@@ -90,20 +122,21 @@ enum Checkpoint {
         } catch {
             throw TrainingError.corruptCheckpoint(path: path, reason: "\(error)")
         }
-        guard let stateJSON = file.metadata[stateKey], let stored = file.metadata[checksumKey].flatMap(UInt32.init) else {
+        guard let stateJSON = file.metadata[stateKey] else {
             throw TrainingError.corruptCheckpoint(path: path, reason: "it has no training state or checksum: not a bstrain checkpoint")
         }
-        var checksum = CRC32()
-        Array(stateJSON.utf8).withUnsafeBytes { checksum.update($0) }
-        // The writer summed the tensors in the order it stored them: by data offset.
-        let optimizerNames = file.tensors.keys.filter { $0.hasPrefix("optimizer.") }.sorted()
-        let storedRanges = file.tensors.values.map(\.byteRange).sorted { $0.lowerBound < $1.lowerBound }
-        file.data.withUnsafeBytes { raw in
-            for range in storedRanges { checksum.update(UnsafeRawBufferPointer(rebasing: raw[range])) }
+        let verified: Bool
+        if let stored = file.metadata[checksumKey].flatMap(UInt32.init) {
+            verified = checksum(of: file) == stored
+        } else if let stored = file.metadata[legacyChecksumKey].flatMap(UInt32.init) {
+            verified = legacyChecksum(of: file, stateJSON: stateJSON) == stored
+        } else {
+            throw TrainingError.corruptCheckpoint(path: path, reason: "it has no training state or checksum: not a bstrain checkpoint")
         }
-        guard checksum.value == stored else {
+        guard verified else {
             throw TrainingError.corruptCheckpoint(path: path, reason: "checksum mismatch: the file was truncated or altered")
         }
+        let optimizerNames = file.tensors.keys.filter { $0.hasPrefix("optimizer.") }.sorted()
         let state: TrainingState
         do {
             state = try JSONDecoder.checkpoint.decode(TrainingState.self, from: Data(stateJSON.utf8))

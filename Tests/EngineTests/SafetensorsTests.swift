@@ -136,10 +136,28 @@ import Testing
         #expect(throws: SafetensorsError.unsupportedDataType(path: "half", tensor: "w", dataType: "F16")) {
             try half.floats("w")
         }
-        let short = try SafetensorsFile(
-            Self.file(header: #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#, dataBytes: 4), path: "short")
+        // Sizes are checked when the file is opened, for every reader alike.
         #expect(throws: SafetensorsError.sizeMismatch(path: "short", tensor: "w", expectedBytes: 8, foundBytes: 4)) {
-            try short.floats("w")
+            try SafetensorsFile(Self.file(header: #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#, dataBytes: 4), path: "short")
+        }
+        #expect(throws: SafetensorsError.unsupportedDataType(path: "odd", tensor: "w", dataType: "F33")) {
+            try SafetensorsFile(Self.file(header: #"{"w":{"dtype":"F33","shape":[1],"data_offsets":[0,4]}}"#, dataBytes: 4), path: "odd")
+        }
+    }
+
+    /// A shape of [2^62, 4] overflowed the size computation and trapped; it is refused.
+    @Test func aShapeWhoseSizeOverflowsIsRefused() {
+        let header = #"{"w":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,16]}}"#
+        #expect(throws: SafetensorsError.malformedHeader(
+            path: "huge", reason: "tensor 'w' has shape [4611686018427387904, 4], more elements than any file holds")) {
+            try SafetensorsFile(Self.file(header: header, dataBytes: 16), path: "huge")
+        }
+    }
+
+    @Test func tensorsThatShareBytesAreRefused() {
+        let header = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#
+        #expect(throws: SafetensorsError.malformedHeader(path: "overlap", reason: "tensors 'a' and 'b' overlap")) {
+            try SafetensorsFile(Self.file(header: header, dataBytes: 12), path: "overlap")
         }
     }
 
