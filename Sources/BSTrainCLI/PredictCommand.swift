@@ -42,6 +42,9 @@ struct PredictCommand: ParsableCommand {
         var failed = files.failures.count
         for failure in files.failures { report("\(failure.path): \(failure.reason)") }
 
+        guard !files.paths.isEmpty || !files.failures.isEmpty else {
+            throw PredictError.noImages(paths: paths)
+        }
         var predictions: [Prediction] = []
         if !files.paths.isEmpty {
             let folder = files.folder
@@ -67,5 +70,17 @@ struct PredictCommand: ParsableCommand {
 
     private func report(_ message: String) {
         writeToStandardError("bstrain: predict: \(message)\n")
+    }
+}
+
+/// Why `predict` has nothing to do.
+enum PredictError: Error, CustomStringConvertible {
+    case noImages(paths: [String])
+
+    var description: String {
+        switch self {
+        case let .noImages(paths):
+            "found no .jpg or .jpeg file in \(paths.joined(separator: ", ")); give image files or folders that hold some"
+        }
     }
 }

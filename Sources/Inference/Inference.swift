@@ -9,7 +9,7 @@ public struct Inference {
     public let images: [LabeledImage]
     /// (images.count, classes) softmax probabilities.
     public let probabilities: [Float]
-    /// (images.count, embeddingWidth) embeddings: the globally pooled features (DESIGN §1).
+    /// (images.count, embeddingWidth) embeddings: the globally pooled features (docs/method.md, "Embedding").
     public let embeddings: [Float]
     public let embeddingWidth: Int
     /// The files that could not be decoded, in the folder's order, and why.
@@ -35,33 +35,35 @@ extension TrainedModel {
         // One pseudo-class: the folder's labels may not index the model's outputs, and the
         // cross-entropy the evaluator computes on the way means nothing here.
         let unlabeled = ImageFolder(root: folder.root, classNames: ["unlabeled"], images: folder.images.map { LabeledImage(path: $0.path, label: 0) })
-        let cache: ImageCache
+        var cache: ImageCache
+        var failures: [(path: String, error: DatasetError)] = []
         do {
             cache = try decode(unlabeled, threads: threads, skipBad: true)
         } catch {
-            // Every file failed, which the cache reports as an empty class: decode each alone for its reason.
+            // Every file failed together, which the cache reports as an empty class. Decoding
+            // is deterministic, but memory pressure (large progressive JPEGs decoded on several
+            // threads at once) can fail a file that decodes alone: retry one file at a time.
             guard case .emptyClassFolder = error else { throw error }
-            return Inference(
-                images: [], probabilities: [], embeddings: [], embeddingWidth: model.embeddingWidth,
-                failures: unlabeled.images.map { decodingFailure(of: $0, in: unlabeled) })
+            var decodable: [LabeledImage] = []
+            for image in unlabeled.images {
+                do {
+                    _ = try decode(ImageFolder(root: unlabeled.root, classNames: unlabeled.classNames, images: [image]), threads: 1)
+                    decodable.append(image)
+                } catch {
+                    failures.append((unlabeled.url(of: image).path, error))
+                }
+            }
+            guard !decodable.isEmpty else {
+                return Inference(images: [], probabilities: [], embeddings: [], embeddingWidth: model.embeddingWidth, failures: failures)
+            }
+            cache = try decode(
+                ImageFolder(root: unlabeled.root, classNames: unlabeled.classNames, images: decodable), threads: 1, skipBad: true)
         }
         let evaluation = try evaluate(cache, threads: threads)
         let labels = Dictionary(folder.images.map { ($0.path, $0.label) }, uniquingKeysWith: { first, _ in first })
         return Inference(
             images: cache.folder.images.map { LabeledImage(path: $0.path, label: labels[$0.path]!) },
             probabilities: evaluation.probabilities, embeddings: evaluation.embeddings,
-            embeddingWidth: model.embeddingWidth, failures: cache.skipped.map { ($0.path, $0.error) })
-    }
-
-    /// Why `image`, which failed to decode among the others, fails: decoding is deterministic,
-    /// so it fails alone too.
-    private func decodingFailure(of image: LabeledImage, in folder: ImageFolder) -> (path: String, error: DatasetError) {
-        let alone = ImageFolder(root: folder.root, classNames: folder.classNames, images: [image])
-        do {
-            _ = try decode(alone, threads: 1)
-        } catch {
-            return (folder.url(of: image).path, error)
-        }
-        preconditionFailure("\(folder.url(of: image).path) failed to decode among others but decoded alone")
+            embeddingWidth: model.embeddingWidth, failures: failures + cache.skipped.map { ($0.path, $0.error) })
     }
 }

@@ -38,6 +38,9 @@ public final class TrainedModel {
         } catch {
             throw Self.diagnose(file, metadata: metadata, loadError: error)
         }
+        if let entry = model.graph.parameters.first(where: { !model.executor.view(of: $0).allSatisfy(\.isFinite) }) {
+            throw .nonFiniteValues(path: path, tensor: entry.name)
+        }
         self.path = path
         self.metadata = metadata
         self.model = model

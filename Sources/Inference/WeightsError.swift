@@ -19,6 +19,8 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable {
     case classCountMismatch(path: String, classNames: [String], tensors: Int)
     /// The tensors fit no bstrain network (`reason` names the first tensor that does not fit).
     case tensorsDoNotFit(path: String, network: NetworkKind, reason: String)
+    /// A parameter or statistic is NaN or infinite: the run diverged, or the file was altered.
+    case nonFiniteValues(path: String, tensor: String)
     /// A labelled folder whose classes are not the ones the model was trained on.
     case classMismatch(path: String, weightsClasses: [String], folder: String, folderClasses: [String])
 
@@ -47,6 +49,9 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable {
                 + "\(tensors) outputs; the file was altered after training; \(rerun)"
         case let .tensorsDoNotFit(path, network, reason):
             return "\(path): its tensors do not fit \(network.rawValue), the network its metadata names (\(reason)); \(rerun)"
+        case let .nonFiniteValues(path, tensor):
+            return "\(path): tensor '\(tensor)' holds NaN or infinite values, so every prediction would be NaN; "
+                + "the run that wrote it diverged or the file was altered; use the weights of an earlier epoch or train again with a lower --lr"
         case let .classMismatch(path, weightsClasses, folder, folderClasses):
             return "\(folder) has classes [\(folderClasses.joined(separator: ", "))] but \(path) was trained on "
                 + "[\(weightsClasses.joined(separator: ", "))]; give a folder with one subfolder per trained class, named the same"

@@ -28,6 +28,9 @@ public struct WeightsMetadata: Equatable, Sendable {
     /// is a checkpoint, not weights.
     public static let checkpointStateKey = "bstrain.training_state"
 
+    /// The largest input side a weights file may declare.
+    public static let largestImageSize = 4096
+
     /// The keys without which a file is not bstrain's weights.
     static let requiredKeys = ["model", "classes", "image_size", "channels"]
 
@@ -49,8 +52,12 @@ public struct WeightsMetadata: Equatable, Sendable {
         else {
             throw invalid("classes", "a JSON array of at least two distinct, non-empty class names")
         }
-        guard let imageSize = Int(metadata["image_size"]!), imageSize > 0, imageSize % 32 == 0 else {
-            throw invalid("image_size", "a positive multiple of 32")
+        // The file, not the user, says how large a network to build: a size no training run
+        // could have used would only end in a failed allocation or a graph built forever.
+        guard let imageSize = Int(metadata["image_size"]!), imageSize > 0, imageSize % 32 == 0,
+              imageSize <= Self.largestImageSize
+        else {
+            throw invalid("image_size", "a positive multiple of 32, at most \(Self.largestImageSize)")
         }
         guard let channels = Int(metadata["channels"]!), channels == 1 || channels == 3 else {
             throw invalid("channels", "1 or 3")

@@ -110,6 +110,21 @@ edit_metadata "$weights" "$work/colour.safetensors" 'metadata["channels"] = "3"'
 expect_error "its first convolution takes 1" "$bstrain" predict --weights "$work/colour.safetensors" "$good"
 edit_metadata "$weights" "$work/size.safetensors" 'metadata["image_size"] = "100"'
 expect_error "image_size = '100'" "$bstrain" predict --weights "$work/size.safetensors" "$good"
+for size in 8192 65536 1099511627776; do
+    edit_metadata "$weights" "$work/huge.safetensors" "metadata['image_size'] = '$size'"
+    expect_error "at most 4096" "$bstrain" predict --weights "$work/huge.safetensors" "$good"
+done
+python3 - "$weights" "$work/nan.safetensors" <<'PY'
+import json, struct, sys
+data = bytearray(open(sys.argv[1], "rb").read())
+length = struct.unpack("<Q", data[:8])[0]
+begin = json.loads(data[8:8 + length])["classifier.bias"]["data_offsets"][0]
+struct.pack_into("<f", data, 8 + length + begin, float("nan"))
+open(sys.argv[2], "wb").write(data)
+PY
+expect_error "holds NaN or infinite values" "$bstrain" predict --weights "$work/nan.safetensors" "$good"
+mkdir -p "$work/no-images"
+expect_error "found no .jpg or .jpeg file" "$bstrain" predict --weights "$weights" "$work/no-images"
 "$bstrain" synth "$work/two" --classes 2 --images-per-class 4 >/dev/null
 expect_error "was trained on" "$bstrain" eval --weights "$weights" --test "$work/two/test"
 
