@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes the reference values the Losses tests compare against (Tests/LossesTests/Fixtures/).
 
-An independent route to each loss: plain Python loops over the formulas of DESIGN.md §1 in
-float64 (numpy only for storage and random numbers), and every gradient by central finite
+An independent route to each loss: plain Python loops over the formulas of docs/method.md
+("BSTriplet", "Compared losses") in float64 (numpy only for storage and random numbers), and every gradient by central finite
 differences of those loops, never by the hand-derived formulas the Swift code uses. Inputs
 are rounded to float32 first, so the Swift side sees exactly the same numbers.
 
@@ -146,7 +146,7 @@ def as_float32(array):
 
 
 def embedding_cases():
-    """(name, labels, embeddings) batches covering the edge cases of DESIGN §1."""
+    """(name, labels, embeddings) batches covering the edge cases of docs/method.md ("Edge cases")."""
     rng = np.random.default_rng(1)
     cases = [
         ("pair_same_class", [0, 0], rng.normal(size=(2, 3))),

@@ -38,7 +38,7 @@ public struct Augmentation: Equatable, Sendable {
     public var isIdentity: Bool { !rotations && !flips && maxTranslation == 0 }
 
     /// The transform of one sample, keyed by (seed, epoch, global sample index) and never by
-    /// rank, so how a batch is split over ranks cannot change it (DESIGN §2).
+    /// rank, so how a batch is split over ranks cannot change it (docs/method.md, "Random draws").
     public func transform(seed: UInt64, epoch: Int, sampleIndex: Int) -> AugmentationTransform {
         var generator = SplitMix64(seed: SplitMix64.key(seed, 0xA06_3E47, UInt64(epoch), UInt64(sampleIndex)))
         let quarterTurns = rotations ? generator.nextIndex(below: 4) : 0

@@ -59,7 +59,7 @@ public struct ClusterBatchSampler: Sendable {
         }
     }
 
-    /// Refuses a batch of one image: BSTriplet compares images within a batch (DESIGN §1).
+    /// Refuses a batch of one image: BSTriplet compares images within a batch (docs/method.md, "Edge cases").
     public static func validate(batchSize: Int) throws(DatasetError) {
         guard batchSize >= 2 else {
             throw .invalidOption(name: "--batch", value: "\(batchSize)", expected: "at least 2 (BSTriplet compares images within a batch)")

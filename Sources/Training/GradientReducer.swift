@@ -9,7 +9,7 @@ import Support
 /// all-reduce starts as soon as `Executor.onGradientsFinal` reports every gradient in it final,
 /// and the requests in flight are tested between nodes, because MPI progresses only inside MPI
 /// calls. All are waited for before `backwardAndReduce` returns, so the optimizer sees the sums.
-/// The shares are summed, never averaged (DESIGN §2). Allocates nothing after construction.
+/// The shares are summed, never averaged (docs/method.md, "Gradients are summed, not averaged"). Allocates nothing after construction.
 final class GradientReducer {
     let executor: Executor
     let communicator: Communicator

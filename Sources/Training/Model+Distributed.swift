@@ -14,7 +14,7 @@ extension Model {
     }
 
     /// Averages the BN running statistics over ranks, so evaluation and checkpoints do not
-    /// depend on which rank's local statistics they took (DESIGN §2).
+    /// depend on which rank's local statistics they took (docs/method.md, "Batch normalisation across ranks").
     public func averageState(_ communicator: Communicator) throws {
         guard communicator.worldSize > 1, executor.state.count > 0 else { return }
         try communicator.allReduceSum(executor.state)

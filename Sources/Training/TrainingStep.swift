@@ -15,8 +15,9 @@ public struct StepLosses: Sendable {
 /// One training step of the global batch, of which this rank holds a contiguous slice:
 /// forward; all-gather embeddings and labels; CE on the local logits normalised by the global
 /// batch; the metric loss on the whole global batch, keeping this rank's rows of its gradient;
-/// backward, overlapped with the sum of every rank's parameter gradients (DESIGN §2: the
-/// shares of one global loss are summed, never averaged). Allocates nothing after construction.
+/// backward, overlapped with the sum of every rank's parameter gradients (the shares of one
+/// global loss are summed, never averaged: docs/method.md, "Ranks"). Allocates nothing after
+/// construction.
 public final class TrainingStep {
     public let model: Model
     public let communicator: Communicator

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One rank trains `tiny` with CE + BSTriplet on the synthetic set and must learn it, leaving
-# the complete run directory (DESIGN §4).
+# the complete run directory (docs/architecture.md, "The run directory").
 source "$(dirname "$0")/lib.sh"
 
 "$bstrain" synth "$work/data" --images-per-class 120
