@@ -2,8 +2,9 @@
 """Writes the reference values the Losses tests compare against (Tests/LossesTests/Fixtures/).
 
 An independent route to each loss: plain Python loops over the formulas of docs/method.md
-("BSTriplet", "Compared losses") in float64 (numpy only for storage and random numbers), and every gradient by central finite
-differences of those loops, never by the hand-derived formulas the Swift code uses. Inputs
+("BSTriplet", "Compared losses") in float64 (numpy only for storage and random numbers),
+and every gradient by central finite differences of those loops, never by the
+hand-derived formulas the Swift code uses. Inputs
 are rounded to float32 first, so the Swift side sees exactly the same numbers.
 
 Usage: Scripts/loss_fixtures.py [output folder]   (default: Tests/LossesTests/Fixtures)
