@@ -32,7 +32,7 @@ public protocol Communicator: AnyObject {
     /// Ends every rank of the job with `code`: the way one rank's fatal error stops the others.
     func abort(code: Int32) -> Never
     /// Shuts the transport down; call once, on every rank, before a normal exit.
-    func finalize()
+    func finalize() throws
 }
 
 /// Tracks a collective started by `startAllReduceSum`; reusable once that one is complete.
@@ -45,6 +45,7 @@ public protocol CollectiveRequest: AnyObject {
 }
 
 public enum CommunicatorError: Error, CustomStringConvertible {
+    /// An MPI call returned `code`; `message` is MPI's own text for it (MPI_Error_string).
     case mpiFailure(call: String, code: Int32, message: String)
     case sizeMismatch(String)
 

@@ -15,22 +15,30 @@ public final class MPICommunicator: Communicator {
     public init() throws {
         var provided: Int32 = 0
         // Only the main thread calls MPI (background threads decode images), so FUNNELED.
-        try MPICommunicator.check("MPI_Init_thread",
-            MPI_Init_thread(nil, nil, bstrain_mpi_thread_funneled(), &provided))
+        // A failure here is checked but in practice never returned: no communicator exists yet
+        // to carry MPI_ERRORS_RETURN, and MPI's initial handler aborts the process.
+        try Self.check("MPI_Init_thread", MPI_Init_thread(nil, nil, bstrain_mpi_thread_funneled(), &provided))
         world = bstrain_mpi_comm_world()
-        MPI_Comm_set_errhandler(world, bstrain_mpi_errors_return())
+        // MPI's default handler, MPI_ERRORS_ARE_FATAL, aborts the job inside the failing call,
+        // so no check below would ever see a failure. With MPI_ERRORS_RETURN the code comes back
+        // and becomes a CommunicatorError naming the call. Errors that belong to no communicator
+        // (MPI_Get_processor_name, MPI_Finalize) are raised on MPI_COMM_WORLD under MPI 3.1
+        // (OpenMPI 4) and on MPI_COMM_SELF under MPI 4, so both get the handler.
+        for communicator in [world, bstrain_mpi_comm_self()] {
+            try Self.check("MPI_Comm_set_errhandler", MPI_Comm_set_errhandler(communicator, bstrain_mpi_errors_return()))
+        }
         var rank: Int32 = 0
         var size: Int32 = 0
-        MPI_Comm_rank(world, &rank)
-        MPI_Comm_size(world, &size)
+        try Self.check("MPI_Comm_rank", MPI_Comm_rank(world, &rank))
+        try Self.check("MPI_Comm_size", MPI_Comm_size(world, &size))
         self.rank = Int(rank)
         self.worldSize = Int(size)
         gatherCounts = Array(repeating: 0, count: Int(size))
         gatherDisplacements = Array(repeating: 0, count: Int(size))
         var name = [CChar](repeating: 0, count: Int(MPI_MAX_PROCESSOR_NAME) + 1)
         var length: Int32 = 0
-        MPI_Get_processor_name(&name, &length)
-        hostName = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        try Self.check("MPI_Get_processor_name", MPI_Get_processor_name(&name, &length))
+        hostName = string(fromMPI: name)
     }
 
     /// True when this process was started by mpirun (or srun with PMIx), so MPI must be used.
@@ -40,12 +48,27 @@ public final class MPICommunicator: Communicator {
             || environment["PMI_RANK"] != nil
     }
 
+    /// Throws `CommunicatorError.mpiFailure` with MPI's own text unless `code` is MPI_SUCCESS.
     static func check(_ call: String, _ code: Int32) throws {
         guard code != bstrain_mpi_success() else { return }
+        throw CommunicatorError.mpiFailure(call: call, code: code, message: errorText(code))
+    }
+
+    /// MPI_Error_string's text for `code`. MPI 3.1 allows MPI_Error_string only between
+    /// MPI_Init and MPI_Finalize, and OpenMPI 4 aborts the process when it is called outside
+    /// them, so a failed MPI_Init_thread or MPI_Finalize is reported by its code alone.
+    private static func errorText(_ code: Int32) -> String {
+        var initialized: Int32 = 0
+        var finalized: Int32 = 0
+        guard MPI_Initialized(&initialized) == bstrain_mpi_success(), initialized != 0,
+              MPI_Finalized(&finalized) == bstrain_mpi_success(), finalized == 0
+        else { return "MPI gives no text outside MPI_Init…MPI_Finalize" }
         var text = [CChar](repeating: 0, count: Int(MPI_MAX_ERROR_STRING) + 1)
         var length: Int32 = 0
-        MPI_Error_string(code, &text, &length)
-        throw CommunicatorError.mpiFailure(call: call, code: code, message: String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        guard MPI_Error_string(code, &text, &length) == bstrain_mpi_success() else {
+            return "MPI has no text for this code"
+        }
+        return string(fromMPI: text)
     }
 
     public func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws {
@@ -114,14 +137,18 @@ public final class MPICommunicator: Communicator {
 
     public func abort(code: Int32) -> Never {
         fflush(nil)
-        MPI_Abort(world, code)
+        // MPI_Abort returns only when it failed; this rank then exits alone, saying why, and
+        // mpirun ends the others when it sees a rank exit without finalising.
+        do { try Self.check("MPI_Abort", MPI_Abort(world, code)) } catch {
+            FileHandle.standardError.write(Data("bstrain (rank \(rank)): \(error)\n".utf8))
+        }
         exit(code)
     }
 
-    public func finalize() {
+    public func finalize() throws {
         guard !finalized else { return }
         finalized = true
-        MPI_Finalize()
+        try Self.check("MPI_Finalize", MPI_Finalize())
     }
 }
 
@@ -138,6 +165,11 @@ final class MPIRequest: CollectiveRequest {
     func wait() throws {
         try MPICommunicator.check("MPI_Wait", MPI_Wait(&request, bstrain_mpi_status_ignore()))
     }
+}
+
+/// The text of a NUL-terminated buffer MPI filled in (a processor name, an error string).
+private func string(fromMPI characters: [CChar]) -> String {
+    String(decoding: characters.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 /// The communicator for this process: MPI when started by mpirun, otherwise a single rank.
