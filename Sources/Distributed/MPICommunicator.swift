@@ -71,26 +71,38 @@ public final class MPICommunicator: Communicator {
         return string(fromMPI: text)
     }
 
+    /// `count` as MPI's C interface takes it (a 32-bit int), or a thrown error instead of a trap.
+    static func mpiCount(_ count: Int, for call: String) throws -> Int32 {
+        guard let converted = Int32(exactly: count) else {
+            throw CommunicatorError.countOutOfRange(call: call, count: count)
+        }
+        return converted
+    }
+
     public func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws {
         guard worldSize > 1, let base = buffer.baseAddress else { return }
+        let count = try Self.mpiCount(buffer.count, for: "MPI_Allreduce")
         try Self.check("MPI_Allreduce", MPI_Allreduce(
-            bstrain_mpi_in_place(), base, Int32(buffer.count), bstrain_mpi_float(), bstrain_mpi_sum(), world))
+            bstrain_mpi_in_place(), base, count, bstrain_mpi_float(), bstrain_mpi_sum(), world))
     }
 
     public func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Double>) throws {
         guard worldSize > 1, let base = buffer.baseAddress else { return }
+        let count = try Self.mpiCount(buffer.count, for: "MPI_Allreduce")
         try Self.check("MPI_Allreduce", MPI_Allreduce(
-            bstrain_mpi_in_place(), base, Int32(buffer.count), bstrain_mpi_double(), bstrain_mpi_sum(), world))
+            bstrain_mpi_in_place(), base, count, bstrain_mpi_double(), bstrain_mpi_sum(), world))
     }
 
     public func makeCollectiveRequest() -> CollectiveRequest { MPIRequest() }
 
     public func startAllReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>, request: CollectiveRequest) throws {
         guard worldSize > 1, let base = buffer.baseAddress else { return }
-        let pending = request as! MPIRequest
+        guard let pending = request as? MPIRequest else {
+            throw CommunicatorError.foreignRequest(String(describing: type(of: request)))
+        }
+        let count = try Self.mpiCount(buffer.count, for: "MPI_Iallreduce")
         try Self.check("MPI_Iallreduce", MPI_Iallreduce(
-            bstrain_mpi_in_place(), base, Int32(buffer.count), bstrain_mpi_float(), bstrain_mpi_sum(),
-            world, &pending.request))
+            bstrain_mpi_in_place(), base, count, bstrain_mpi_float(), bstrain_mpi_sum(), world, &pending.request))
     }
 
     public func allGather(_ send: UnsafeBufferPointer<Float>, into receive: UnsafeMutableBufferPointer<Float>, counts: [Int]) throws {
@@ -107,9 +119,9 @@ public final class MPICommunicator: Communicator {
         guard receive.count == send.count * worldSize else {
             throw CommunicatorError.sizeMismatch("rank \(rank) gathers \(send.count) bytes from each of \(worldSize) ranks into \(receive.count)")
         }
+        let count = try Self.mpiCount(send.count, for: "MPI_Allgather")
         try Self.check("MPI_Allgather", MPI_Allgather(
-            send.baseAddress, Int32(send.count), bstrain_mpi_byte(),
-            receive.baseAddress, Int32(send.count), bstrain_mpi_byte(), world))
+            send.baseAddress, count, bstrain_mpi_byte(), receive.baseAddress, count, bstrain_mpi_byte(), world))
     }
 
     private func gather(_ send: UnsafeRawPointer?, _ sendCount: Int, _ receive: UnsafeMutableRawPointer?,
@@ -118,17 +130,23 @@ public final class MPICommunicator: Communicator {
             throw CommunicatorError.sizeMismatch(
                 "rank \(rank) sends \(sendCount) with counts \(counts) into \(receiveCount)")
         }
+        var offset = 0
         for r in 0..<worldSize {
-            gatherCounts[r] = Int32(counts[r])
-            gatherDisplacements[r] = r == 0 ? 0 : gatherDisplacements[r - 1] + gatherCounts[r - 1]
+            gatherCounts[r] = try Self.mpiCount(counts[r], for: "MPI_Allgatherv")
+            gatherDisplacements[r] = try Self.mpiCount(offset, for: "MPI_Allgatherv")
+            offset += counts[r]
         }
+        let count = try Self.mpiCount(sendCount, for: "MPI_Allgatherv")
         try Self.check("MPI_Allgatherv", MPI_Allgatherv(
-            send, Int32(sendCount), type, receive, &gatherCounts, &gatherDisplacements, type, world))
+            send, count, type, receive, &gatherCounts, &gatherDisplacements, type, world))
     }
 
     public func broadcast(_ buffer: UnsafeMutableRawBufferPointer, root: Int) throws {
         guard worldSize > 1, let base = buffer.baseAddress else { return }
-        try Self.check("MPI_Bcast", MPI_Bcast(base, Int32(buffer.count), bstrain_mpi_byte(), Int32(root), world))
+        let count = try Self.mpiCount(buffer.count, for: "MPI_Bcast")
+        // An out-of-range root comes back from MPI as MPI_ERR_ROOT; clamping only keeps the
+        // conversion from trapping first.
+        try Self.check("MPI_Bcast", MPI_Bcast(base, count, bstrain_mpi_byte(), Int32(clamping: root), world))
     }
 
     public func barrier() throws {

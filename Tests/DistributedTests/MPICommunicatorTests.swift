@@ -15,4 +15,12 @@ import Testing
         }
         #expect(error?.description.hasPrefix("MPI_Allreduce failed (MPI error \(MPI_ERR_COUNT)): ") == true)
     }
+
+    @Test func countsBeyondMPIsThirtyTwoBitIntegersAreAnErrorNotATrap() throws {
+        #expect(try MPICommunicator.mpiCount(Int(Int32.max), for: "MPI_Allreduce") == Int32.max)
+        let error = #expect(throws: CommunicatorError.self) {
+            try MPICommunicator.mpiCount(Int(Int32.max) + 1, for: "MPI_Allreduce")
+        }
+        #expect(error?.description.hasPrefix("MPI_Allreduce cannot take 2147483648 elements") == true)
+    }
 }
