@@ -50,10 +50,7 @@ public final class BatchSimilarityTripletLoss: MetricLoss {
 
     /// - Throws: `LossError.marginOutOfRange` unless 0 ≤ `margin` ≤ 1.
     public init(margin: Float = defaultMargin, square: Square = .signed) throws {
-        guard MetricLossKind.bst.accepts(margin: margin) else {
-            throw LossError.marginOutOfRange(loss: .bst, margin: margin)
-        }
-        self.margin = margin
+        self.margin = try MetricLossKind.bst.checkedMargin(margin)
         self.square = square
     }
 

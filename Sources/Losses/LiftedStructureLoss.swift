@@ -32,10 +32,7 @@ public final class LiftedStructureLoss: MetricLoss {
 
     /// - Throws: `LossError.marginOutOfRange` unless `margin` is finite and ≥ 0.
     public init(margin: Float = defaultMargin) throws {
-        guard MetricLossKind.lifted.accepts(margin: margin) else {
-            throw LossError.marginOutOfRange(loss: .lifted, margin: margin)
-        }
-        self.margin = margin
+        self.margin = try MetricLossKind.lifted.checkedMargin(margin)
     }
 
     public func evaluate(

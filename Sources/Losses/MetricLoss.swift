@@ -95,6 +95,15 @@ public enum MetricLossKind: String, CaseIterable, Sendable {
     }
 }
 
+extension MetricLossKind {
+    /// `margin`, checked as every metric loss's initialiser checks it.
+    /// - Throws: `LossError.marginOutOfRange` unless `accepts(margin:)`.
+    func checkedMargin(_ margin: Float) throws -> Float {
+        guard accepts(margin: margin) else { throw LossError.marginOutOfRange(loss: self, margin: margin) }
+        return margin
+    }
+}
+
 /// The checks every metric loss makes before touching its input.
 func validateBatch(_ loss: MetricLossKind, count: Int, width: Int) throws {
     guard count >= 2 else { throw LossError.tooFewSamples(loss: loss, count: count) }

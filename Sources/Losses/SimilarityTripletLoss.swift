@@ -17,10 +17,7 @@ public final class SimilarityTripletLoss: MetricLoss {
 
     /// - Throws: `LossError.marginOutOfRange` unless `margin` is finite and ≥ 0.
     public init(margin: Float = defaultMargin) throws {
-        guard MetricLossKind.triplet.accepts(margin: margin) else {
-            throw LossError.marginOutOfRange(loss: .triplet, margin: margin)
-        }
-        self.margin = margin
+        self.margin = try MetricLossKind.triplet.checkedMargin(margin)
     }
 
     public func evaluate(
