@@ -25,7 +25,6 @@ func runOnEveryRank(_ body: (Communicator) throws -> Void) throws {
     }
     do {
         try body(communicator)
-        communicator.finalize()
     } catch {
         let agreed = error is RankFailure || error is TrainingError || error is ConfigurationError
             || error is DatasetError || error is RunDirectoryError || error is NetworkError || error is LossError
@@ -35,9 +34,21 @@ func runOnEveryRank(_ body: (Communicator) throws -> Void) throws {
             writeToStandardError("\(prefix)\(error)\n")
         }
         if agreed || communicator.worldSize == 1 {
-            communicator.finalize()
+            try finalize(communicator)
             throw ExitCode.failure
         }
         communicator.abort(code: 1)
+    }
+    try finalize(communicator)
+}
+
+/// Shuts the communicator down, outside the error handling above: a rank that failed to
+/// finalise must not then call MPI_Abort.
+private func finalize(_ communicator: Communicator) throws {
+    do {
+        try communicator.finalize()
+    } catch {
+        FileHandle.standardError.write(Data("bstrain (rank \(communicator.rank)): error: \(error)\n".utf8))
+        throw ExitCode.failure
     }
 }

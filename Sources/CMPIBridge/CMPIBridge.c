@@ -1,6 +1,7 @@
 #include "CMPIBridge.h"
 
 MPI_Comm bstrain_mpi_comm_world(void) { return MPI_COMM_WORLD; }
+MPI_Comm bstrain_mpi_comm_self(void) { return MPI_COMM_SELF; }
 MPI_Datatype bstrain_mpi_float(void) { return MPI_FLOAT; }
 MPI_Datatype bstrain_mpi_double(void) { return MPI_DOUBLE; }
 MPI_Datatype bstrain_mpi_int32(void) { return MPI_INT32_T; }

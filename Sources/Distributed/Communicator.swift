@@ -34,7 +34,7 @@ public protocol Communicator: AnyObject {
     /// Ends every rank of the job with `code`: the way one rank's fatal error stops the others.
     func abort(code: Int32) -> Never
     /// Shuts the transport down; call once, on every rank, before a normal exit.
-    func finalize()
+    func finalize() throws
 }
 
 /// Tracks a collective started by `startAllReduceSum`; reusable once that one is complete.
@@ -47,8 +47,13 @@ public protocol CollectiveRequest: AnyObject {
 }
 
 public enum CommunicatorError: Error, CustomStringConvertible {
+    /// An MPI call returned `code`; `message` is MPI's own text for it (MPI_Error_string).
     case mpiFailure(call: String, code: Int32, message: String)
     case sizeMismatch(String)
+    /// A count MPI's C interface cannot take: it counts elements in 32-bit integers.
+    case countOutOfRange(call: String, count: Int)
+    /// A request made by another kind of communicator was passed to `startAllReduceSum`.
+    case foreignRequest(String)
 
     public var description: String {
         switch self {
@@ -56,6 +61,12 @@ public enum CommunicatorError: Error, CustomStringConvertible {
             return "\(call) failed (MPI error \(code)): \(message)"
         case .sizeMismatch(let detail):
             return "collective buffers do not match: \(detail)"
+        case .countOutOfRange(let call, let count):
+            return "\(call) cannot take \(count) elements: MPI counts in 32-bit integers "
+                + "(at most \(Int32.max)); use smaller gradient buckets or a smaller batch."
+        case .foreignRequest(let type):
+            return "a \(type) cannot track an MPI collective; make the request with the "
+                + "same communicator's makeCollectiveRequest()."
         }
     }
 }

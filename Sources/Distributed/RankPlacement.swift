@@ -28,13 +28,15 @@ extension Communicator {
 /// The start-up line for ranks placed on `hostNames[rank]`: hosts in order of their first
 /// rank, each with its ranks as ranges ("4 ranks: vm (0-3)", "3 ranks: a (0, 2), b (1)").
 public func rankPlacementSummary(hostNames: [String]) -> String {
-    var hosts: [String] = []
-    var ranksOnHost: [String: [Int]] = [:]
+    var hosts: [(name: String, ranks: [Int])] = []
     for (rank, host) in hostNames.enumerated() {
-        if ranksOnHost[host] == nil { hosts.append(host) }
-        ranksOnHost[host, default: []].append(rank)
+        if let index = hosts.firstIndex(where: { $0.name == host }) {
+            hosts[index].ranks.append(rank)
+        } else {
+            hosts.append((host, [rank]))
+        }
     }
-    let placements = hosts.map { host in "\(host) (\(rankRanges(ranksOnHost[host]!)))" }
+    let placements = hosts.map { host in "\(host.name) (\(rankRanges(host.ranks)))" }
     let count = hostNames.count
     return "\(count) rank\(count == 1 ? "" : "s"): " + placements.joined(separator: ", ")
 }

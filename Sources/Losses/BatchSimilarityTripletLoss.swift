@@ -9,7 +9,7 @@
 /// where a mean over an empty set is dropped (single-class batches and rows without
 /// positives are valid). For embeddings with non-negative entries (pooled post-activation
 /// features) 0 ≤ L ≤ 1 + m with the signed square; for arbitrary signs L ≤ 2 + m.
-public final class BatchSimilarityTripletLoss: MetricLoss {
+public final class BatchSimilarityTripletLoss: CosineSimilarityLoss {
     /// The square g of eq. 3.
     public enum Square: String, CaseIterable, Sendable {
         /// g(x) = x·|x|, the default: the paper's D⁺ > 0, D⁻ < 0 and its bound L ≤ 1 + m hold
@@ -46,25 +46,18 @@ public final class BatchSimilarityTripletLoss: MetricLoss {
     /// m ∈ [0, 1].
     public let margin: Float
     public let square: Square
-    private let cosine = CosineSimilarityMatrix()
+    let cosine = CosineSimilarityMatrix()
 
     /// - Throws: `LossError.marginOutOfRange` unless 0 ≤ `margin` ≤ 1.
     public init(margin: Float = defaultMargin, square: Square = .signed) throws {
-        guard MetricLossKind.bst.accepts(margin: margin) else {
-            throw LossError.marginOutOfRange(loss: .bst, margin: margin)
-        }
-        self.margin = margin
+        self.margin = try MetricLossKind.bst.checkedMargin(margin)
         self.square = square
     }
 
-    public func evaluate(
-        embeddings: UnsafePointer<Float>, labels: UnsafePointer<Int32>,
-        count: Int, width: Int, gradient: UnsafeMutablePointer<Float>?
-    ) throws -> Float {
-        try validateBatch(.bst, count: count, width: width)
-        cosine.compute(embeddings: embeddings, count: count, width: width)
-        let similarity = cosine.similarity
-        let similarityGradient = cosine.similarityGradient
+    func evaluate(
+        similarity: UnsafePointer<Float>, labels: UnsafePointer<Int32>, count: Int,
+        similarityGradient: UnsafeMutablePointer<Float>?
+    ) -> SimilarityLossValue {
         let rowWeight = 1 / Float(count)
 
         var total: Double = 0
@@ -87,7 +80,7 @@ public final class BatchSimilarityTripletLoss: MetricLoss {
             if negatives > 0 { hinge -= negativeSum / Double(negatives) }
             guard hinge > 0 else { continue }
             total += hinge
-            guard gradient != nil else { continue }
+            guard let similarityGradient else { continue }
 
             // dL/dS_ij = −(1/N)(1/|P_i|) g'(S_ij) for positives, +(1/N)(1/|Q_i|) g'(−S_ij)
             // for negatives (dD/dS = −1 there).
@@ -102,7 +95,6 @@ public final class BatchSimilarityTripletLoss: MetricLoss {
                 }
             }
         }
-        if let gradient { cosine.backpropagate(into: gradient) }
-        return Float(total / Double(count))
+        return .mean(Float(total / Double(count)))
     }
 }

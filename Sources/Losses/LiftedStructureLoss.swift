@@ -13,7 +13,7 @@ import Foundation
 /// α = 1 means something, and stops the loss from being lowered by scaling the embeddings up;
 /// it also puts all three metric losses on the same unit sphere. A pair without any
 /// negatives contributes 0 (J = −∞); a batch without positive pairs has loss 0.
-public final class LiftedStructureLoss: MetricLoss {
+public final class LiftedStructureLoss: CosineSimilarityLoss {
     /// α: Song et al. use 1.
     public static let defaultMargin: Float = 1
     /// Squared distances at or below this count as 0, with no gradient: the distance is not
@@ -23,7 +23,7 @@ public final class LiftedStructureLoss: MetricLoss {
     public var kind: MetricLossKind { .lifted }
     /// α.
     public let margin: Float
-    private let cosine = CosineSimilarityMatrix()
+    let cosine = CosineSimilarityMatrix()
     private let distanceStorage = ReusableBuffer()
     private let negativeExponentialStorage = ReusableBuffer()
     private let negativeSumStorage = ReusableBuffer()
@@ -32,19 +32,13 @@ public final class LiftedStructureLoss: MetricLoss {
 
     /// - Throws: `LossError.marginOutOfRange` unless `margin` is finite and ≥ 0.
     public init(margin: Float = defaultMargin) throws {
-        guard MetricLossKind.lifted.accepts(margin: margin) else {
-            throw LossError.marginOutOfRange(loss: .lifted, margin: margin)
-        }
-        self.margin = margin
+        self.margin = try MetricLossKind.lifted.checkedMargin(margin)
     }
 
-    public func evaluate(
-        embeddings: UnsafePointer<Float>, labels: UnsafePointer<Int32>,
-        count: Int, width: Int, gradient: UnsafeMutablePointer<Float>?
-    ) throws -> Float {
-        try validateBatch(.lifted, count: count, width: width)
-        cosine.compute(embeddings: embeddings, count: count, width: width)
-        let gram = cosine.similarity
+    func evaluate(
+        similarity gram: UnsafePointer<Float>, labels: UnsafePointer<Int32>, count: Int,
+        similarityGradient: UnsafeMutablePointer<Float>?
+    ) -> SimilarityLossValue {
         let distances = distanceStorage.reserve(count * count)  // (N, N) D
         let negativeExponentials = negativeExponentialStorage.reserve(count * count)  // (N, N) exp(−D_ik), k ∈ N_i, else 0
         let negativeSums = negativeSumStorage.reserve(count)  // (N) Σ_{k∈N_i} exp(−D_ik)
@@ -68,10 +62,7 @@ public final class LiftedStructureLoss: MetricLoss {
             }
             negativeSums[i] = sum
         }
-        guard positivePairs > 0 else {
-            gradient?.update(repeating: 0, count: count * width)
-            return 0
-        }
+        guard positivePairs > 0 else { return .zero }
 
         distanceGradient.update(repeating: 0, count: count * count)
         negativeWeights.update(repeating: 0, count: count)
@@ -91,8 +82,7 @@ public final class LiftedStructureLoss: MetricLoss {
             }
         }
 
-        if let gradient {
-            let similarityGradient = cosine.similarityGradient
+        if let similarityGradient {
             for i in 0..<count {
                 for k in 0..<count {
                     let index = i * count + k
@@ -105,8 +95,7 @@ public final class LiftedStructureLoss: MetricLoss {
                     similarityGradient[index] -= 2 * squaredDerivative
                 }
             }
-            cosine.backpropagate(into: gradient)
         }
-        return Float(total / Double(2 * positivePairs))
+        return .mean(Float(total / Double(2 * positivePairs)))
     }
 }

@@ -38,11 +38,7 @@ public struct LossConfiguration: Sendable, Equatable {
     ) throws {
         guard lambda.isFinite, lambda >= 0 else { throw LossError.invalidLambda(lambda) }
         if let metric = kind.metric {
-            let margin = margin ?? metric.defaultMargin
-            guard metric.accepts(margin: margin) else {
-                throw LossError.marginOutOfRange(loss: metric, margin: margin)
-            }
-            self.margin = margin
+            self.margin = try metric.checkedMargin(margin ?? metric.defaultMargin)
         } else {
             self.margin = nil
         }

@@ -95,8 +95,63 @@ public enum MetricLossKind: String, CaseIterable, Sendable {
     }
 }
 
-/// The checks every metric loss makes before touching its input.
-func validateBatch(_ loss: MetricLossKind, count: Int, width: Int) throws {
-    guard count >= 2 else { throw LossError.tooFewSamples(loss: loss, count: count) }
-    guard width > 0 else { throw LossError.invalidWidth(width) }
+extension MetricLossKind {
+    /// `margin`, checked as every metric loss's initialiser checks it.
+    /// - Throws: `LossError.marginOutOfRange` unless `accepts(margin:)`.
+    func checkedMargin(_ margin: Float) throws -> Float {
+        guard accepts(margin: margin) else { throw LossError.marginOutOfRange(loss: self, margin: margin) }
+        return margin
+    }
+}
+
+/// A metric loss that is a function of the cosine similarity matrix S = f̂ f̂ᵀ of its batch, as
+/// all three of bstrain's are. `evaluate(embeddings:…)` is written once, here: it checks the
+/// batch, computes S, hands S to the loss's own `evaluate(similarity:…)` and carries the dL/dS
+/// that returns back to dL/df. A loss's own file then holds only its formula on S.
+protocol CosineSimilarityLoss: MetricLoss {
+    /// The loss's S, dL/dS and f̂, kept from one batch to the next.
+    var cosine: CosineSimilarityMatrix { get }
+
+    /// The loss on S.
+    ///
+    /// - Parameters:
+    ///   - similarity: (count, count) S_ij = f̂_i · f̂_j.
+    ///   - labels: (count) class labels; only their equality matters.
+    ///   - similarityGradient: (count, count), zeroed, when a gradient is wanted: the loss
+    ///     writes dL/dS into it; S_ij and S_ji count as separate entries.
+    func evaluate(
+        similarity: UnsafePointer<Float>, labels: UnsafePointer<Int32>, count: Int,
+        similarityGradient: UnsafeMutablePointer<Float>?
+    ) -> SimilarityLossValue
+}
+
+/// What a `CosineSimilarityLoss` found on S.
+enum SimilarityLossValue {
+    /// The mean loss; dL/dS is in the similarity gradient when one was asked for.
+    case mean(Float)
+    /// Nothing in the batch is active (no active triplet, no positive pair): loss 0 and
+    /// gradient 0, so the way back through S is skipped.
+    case zero
+}
+
+extension CosineSimilarityLoss {
+    public func evaluate(
+        embeddings: UnsafePointer<Float>, labels: UnsafePointer<Int32>,
+        count: Int, width: Int, gradient: UnsafeMutablePointer<Float>?
+    ) throws -> Float {
+        guard count >= 2 else { throw LossError.tooFewSamples(loss: kind, count: count) }
+        guard width > 0 else { throw LossError.invalidWidth(width) }
+        cosine.compute(embeddings: embeddings, count: count, width: width)
+        let value = evaluate(
+            similarity: cosine.similarity, labels: labels, count: count,
+            similarityGradient: gradient == nil ? nil : cosine.similarityGradient)
+        switch value {
+        case .mean(let loss):
+            if let gradient { cosine.backpropagate(into: gradient) }
+            return loss
+        case .zero:
+            gradient?.update(repeating: 0, count: count * width)
+            return 0
+        }
+    }
 }

@@ -7,57 +7,45 @@
 /// `TripletMarginLoss` with its default non-zero averaging does; averaging over all triplets
 /// would let the many already-satisfied ones dilute the signal as training progresses.
 /// A batch without valid or without active triplets has loss 0 and gradient 0.
-public final class SimilarityTripletLoss: MetricLoss {
+public final class SimilarityTripletLoss: CosineSimilarityLoss {
     /// Eq. 1 writes the margin as 1.
     public static let defaultMargin: Float = 1
 
     public var kind: MetricLossKind { .triplet }
     public let margin: Float
-    private let cosine = CosineSimilarityMatrix()
+    let cosine = CosineSimilarityMatrix()
 
     /// - Throws: `LossError.marginOutOfRange` unless `margin` is finite and ≥ 0.
     public init(margin: Float = defaultMargin) throws {
-        guard MetricLossKind.triplet.accepts(margin: margin) else {
-            throw LossError.marginOutOfRange(loss: .triplet, margin: margin)
-        }
-        self.margin = margin
+        self.margin = try MetricLossKind.triplet.checkedMargin(margin)
     }
 
-    public func evaluate(
-        embeddings: UnsafePointer<Float>, labels: UnsafePointer<Int32>,
-        count: Int, width: Int, gradient: UnsafeMutablePointer<Float>?
-    ) throws -> Float {
-        try validateBatch(.triplet, count: count, width: width)
-        cosine.compute(embeddings: embeddings, count: count, width: width)
-        let similarity = cosine.similarity
-        // Counts ±1 per active triplet first; scaled by 1/active once that is known.
-        let similarityGradient = cosine.similarityGradient
-
+    func evaluate(
+        similarity: UnsafePointer<Float>, labels: UnsafePointer<Int32>, count: Int,
+        similarityGradient: UnsafeMutablePointer<Float>?
+    ) -> SimilarityLossValue {
         var total: Double = 0
         var active = 0
         for anchor in 0..<count {
             let row = similarity + anchor * count
-            let rowGradient = similarityGradient + anchor * count
+            // Counts ±1 per active triplet first; scaled by 1/active once that is known.
+            let rowGradient = similarityGradient.map { $0 + anchor * count }
             for positive in 0..<count where positive != anchor && labels[positive] == labels[anchor] {
                 for negative in 0..<count where labels[negative] != labels[anchor] {
                     let hinge = margin - row[positive] + row[negative]
                     guard hinge > 0 else { continue }
                     total += Double(hinge)
                     active += 1
-                    rowGradient[positive] -= 1
-                    rowGradient[negative] += 1
+                    rowGradient?[positive] -= 1
+                    rowGradient?[negative] += 1
                 }
             }
         }
-        guard active > 0 else {
-            gradient?.update(repeating: 0, count: count * width)
-            return 0
-        }
-        if let gradient {
+        guard active > 0 else { return .zero }
+        if let similarityGradient {
             let scale = 1 / Float(active)
             for index in 0..<(count * count) { similarityGradient[index] *= scale }
-            cosine.backpropagate(into: gradient)
         }
-        return Float(total / Double(active))
+        return .mean(Float(total / Double(active)))
     }
 }

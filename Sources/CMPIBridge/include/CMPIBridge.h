@@ -10,6 +10,7 @@
 #include <mpi.h>
 
 MPI_Comm bstrain_mpi_comm_world(void);
+MPI_Comm bstrain_mpi_comm_self(void);
 MPI_Datatype bstrain_mpi_float(void);
 MPI_Datatype bstrain_mpi_double(void);
 MPI_Datatype bstrain_mpi_int32(void);
