@@ -70,7 +70,7 @@ let package = Package(
         // Fixtures are read through #filePath by the tests, not bundled.
         .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "Support"], exclude: ["Fixtures"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Support"]),
-        .testTarget(name: "DistributedTests", dependencies: ["Distributed"]),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "CMPIBridge"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Engine", "Support"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Evaluation"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "Data", "Engine", "Networks"]),
