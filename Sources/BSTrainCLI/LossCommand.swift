@@ -1,5 +1,6 @@
 import ArgumentParser
 import Losses
+import Support
 
 /// `bstrain loss`: one metric loss and its gradient on embeddings read from CSV, for checking
 /// the implementation against another one (Tests/Integration/loss-cli.sh does so against numpy).
@@ -52,6 +53,11 @@ struct LossCommand: ParsableCommand {
                 embeddings: embeddings, rows: matrix.rows, labels: labels, count: labelValues.count)
         }
         guard matrix.rows >= 2 else { throw LossCommandError.tooFewSamples(embeddings: embeddings) }
+
+        try MemoryBudget.current.check(
+            loss.workspaceBytes(count: matrix.rows, width: matrix.columns),
+            for: "the \(loss.title) of \(matrix.rows) embeddings",
+            advice: "it compares every pair, so its memory grows with the square of the rows; evaluate fewer rows at a time")
 
         let square = bstSquare ?? .signed
         let metricLoss = try loss.makeLoss(margin: margin, square: square)

@@ -13,7 +13,7 @@ public final class BatchSimilarityTripletLoss: CosineSimilarityLoss {
     /// The square g of eq. 3.
     public enum Square: String, CaseIterable, Sendable {
         /// g(x) = x·|x|, the default: the paper's D⁺ > 0, D⁻ < 0 and its bound L ≤ 1 + m hold
-        /// only if the sign survives the square (DESIGN §1).
+        /// only if the sign survives the square (docs/method.md, "The square g").
         case signed
         /// g(x) = x², the literal text; it rewards negatives for being similar (ablation).
         case plain
@@ -39,7 +39,7 @@ public final class BatchSimilarityTripletLoss: CosineSimilarityLoss {
         }
     }
 
-    /// m: the paper asks for a value "near 1" without giving one (DESIGN §1).
+    /// m: the paper asks for a value "near 1" without giving one (docs/method.md, "Margin").
     public static let defaultMargin: Float = 0.9
 
     public var kind: MetricLossKind { .bst }

@@ -1,3 +1,5 @@
+import Support
+
 /// A deep-metric-learning loss on a batch of embeddings and their class labels.
 ///
 /// The distributed trainer calls `evaluate` on the all-gathered global batch and keeps its
@@ -57,6 +59,17 @@ public enum MetricLossKind: String, CaseIterable, Sendable {
         }
     }
 
+    /// Bytes the loss reserves for `count` embeddings of `width`, nil when that overflows.
+    /// Every loss compares all pairs, so (count, count) matrices dominate: S and its gradient
+    /// (`CosineSimilarityMatrix`), three more for lifted; plus the normalised copy and norms.
+    public func workspaceBytes(count: Int, width: Int) -> UInt64? {
+        guard let pairs = MemoryBudget.product(count, count, MemoryLayout<Float>.size, self == .lifted ? 5 : 2),
+              let rows = MemoryBudget.product(count, width + 1, MemoryLayout<Float>.size)
+        else { return nil }
+        let (total, overflow) = pairs.addingReportingOverflow(rows)
+        return overflow ? nil : total
+    }
+
     /// The margin used when none is given.
     public var defaultMargin: Float {
         switch self {
@@ -69,7 +82,7 @@ public enum MetricLossKind: String, CaseIterable, Sendable {
     /// Whether `margin` is one this loss defines.
     public func accepts(margin: Float) -> Bool {
         switch self {
-        // m ∈ [0, 1], "near 1" (DESIGN §1).
+        // m ∈ [0, 1], "near 1" (docs/method.md, "Margin").
         case .bst: return (0...1).contains(margin)
         case .triplet, .lifted: return margin.isFinite && margin >= 0
         }

@@ -79,4 +79,8 @@ refuses "'x' is not a finite number" --embeddings "$work/word.csv" --labels "$wo
 refuses "has 3 embedding rows but" --embeddings "$work/three.csv" --labels "$work/two-labels.csv"
 refuses "at least 2 samples" --embeddings "$work/one.csv" --labels "$work/one-label.csv"
 refuses "outside the range" --embeddings "$work/three.csv" --labels "$work/three-labels.csv" --margin 2
+# 200,000 rows would need hundreds of GB of pair matrices: refused with the figures, not aborted.
+python3 -c "import sys; sys.stdout.write('0.5,0.25\\n' * 200000)" >"$work/many.csv"
+python3 -c "import sys; sys.stdout.write('0\\n1\\n' * 100000)" >"$work/many-labels.csv"
+refuses "of memory, but this machine has" --embeddings "$work/many.csv" --labels "$work/many-labels.csv"
 echo "loss-cli: all passed"

@@ -35,3 +35,14 @@ struct LossConfigurationTests {
         #expect(throws: LossError.invalidLambda(-1)) { try LossConfiguration(lambda: -1) }
     }
 }
+
+@Suite struct MetricLossWorkspaceTests {
+    /// BSTriplet keeps S and its gradient, (N, N) each, plus the normalised rows and norms.
+    @Test func theWorkspaceIsThePairMatricesPlusTheRows() {
+        let pairMatrix: UInt64 = 36 * 36 * 4
+        let rows: UInt64 = 36 * 577 * 4
+        #expect(MetricLossKind.bst.workspaceBytes(count: 36, width: 576) == 2 * pairMatrix + rows)
+        #expect(MetricLossKind.lifted.workspaceBytes(count: 36, width: 576) == 5 * pairMatrix + rows)
+        #expect(MetricLossKind.bst.workspaceBytes(count: 1 << 40, width: 576) == nil)
+    }
+}
