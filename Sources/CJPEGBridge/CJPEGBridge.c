@@ -9,6 +9,7 @@
 #error "libjpeg headers (jpeglib.h) not found. Install them with: sudo apt-get install libjpeg-dev   (or run Scripts/setup)"
 #endif
 #include <jpeglib.h>
+#include <jerror.h>
 
 typedef struct {
     struct jpeg_error_mgr base;
@@ -61,33 +62,50 @@ int bstrain_jpeg_read_info(const uint8_t *data, size_t size, bstrain_jpeg_info *
     return 0;
 }
 
-int bstrain_jpeg_decode(const uint8_t *data, size_t size, int min_width, int min_height,
-                        int out_components, uint8_t **pixels, int *width, int *height,
-                        char *message, size_t message_capacity) {
+// Status of an error libjpeg raised: running into `max_memory` surfaces as a request for the
+// backing store (disk spill) that this build of libjpeg-turbo does not have.
+static int status_of_error(const error_manager *manager) {
+    int code = manager->base.msg_code;
+    if (code == JERR_NO_BACKING_STORE || code == JERR_OUT_OF_MEMORY) return BSTRAIN_JPEG_OVER_MEMORY_LIMIT;
+    return BSTRAIN_JPEG_CORRUPT;
+}
+
+int bstrain_jpeg_decode(const uint8_t *data, size_t size, const bstrain_jpeg_request *request,
+                        bstrain_jpeg_image *image, char *message, size_t message_capacity) {
     struct jpeg_decompress_struct cinfo;
     error_manager manager;
     uint8_t *volatile buffer = NULL;
     install(&manager, message, message_capacity);
     cinfo.err = &manager.base;
-    *pixels = NULL;
+    image->pixels = NULL;
     if (setjmp(manager.escape)) {
         jpeg_destroy_decompress(&cinfo);
         free(buffer);
-        return 1;
+        return status_of_error(&manager);
     }
     jpeg_create_decompress(&cinfo);
+    cinfo.mem->max_memory_to_use = (long)request->max_memory;
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
 
-    cinfo.out_color_space = out_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    // A few bytes of header can declare 65500 x 65500 pixels, and a progressive file makes
+    // libjpeg hold every coefficient of the image: refuse before anything is allocated.
+    image->width = (int)cinfo.image_width;
+    image->height = (int)cinfo.image_height;
+    if ((uint64_t)cinfo.image_width * cinfo.image_height > request->max_pixels) {
+        jpeg_destroy_decompress(&cinfo);
+        return BSTRAIN_JPEG_TOO_MANY_PIXELS;
+    }
+
+    cinfo.out_color_space = request->out_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
     // Smallest DCT scale (1/8, 2/8, ... 8/8) whose output is not below the target size;
     // no target (both 0) means full size.
     cinfo.scale_num = 8;
     cinfo.scale_denom = 8;
-    for (int numerator = 1; numerator <= 8 && (min_width > 0 || min_height > 0); numerator++) {
+    for (int numerator = 1; numerator <= 8 && (request->min_width > 0 || request->min_height > 0); numerator++) {
         long scaled_width = ((long)cinfo.image_width * numerator + 7) / 8;
         long scaled_height = ((long)cinfo.image_height * numerator + 7) / 8;
-        if (scaled_width >= min_width && scaled_height >= min_height) {
+        if (scaled_width >= request->min_width && scaled_height >= request->min_height) {
             cinfo.scale_num = (unsigned int)numerator;
             break;
         }
@@ -101,22 +119,22 @@ int bstrain_jpeg_decode(const uint8_t *data, size_t size, int min_width, int min
         snprintf(message, message_capacity, "out of memory decoding a %ux%u image",
                  cinfo.output_width, cinfo.output_height);
         jpeg_destroy_decompress(&cinfo);
-        return 2;
+        return BSTRAIN_JPEG_OUT_OF_MEMORY;
     }
     while (cinfo.output_scanline < cinfo.output_height) {
         JSAMPROW row = buffer + stride * cinfo.output_scanline;
         jpeg_read_scanlines(&cinfo, &row, 1);
     }
     jpeg_finish_decompress(&cinfo);
-    *width = (int)cinfo.output_width;
-    *height = (int)cinfo.output_height;
-    *pixels = buffer;
+    image->width = (int)cinfo.output_width;
+    image->height = (int)cinfo.output_height;
+    image->pixels = buffer;
     jpeg_destroy_decompress(&cinfo);
-    return 0;
+    return BSTRAIN_JPEG_OK;
 }
 
 int bstrain_jpeg_encode(const uint8_t *pixels, int width, int height, int components,
-                        int quality, uint8_t **output, size_t *output_size,
+                        const bstrain_jpeg_encoding *encoding, uint8_t **output, size_t *output_size,
                         char *message, size_t message_capacity) {
     struct jpeg_compress_struct cinfo;
     error_manager manager;
@@ -134,9 +152,12 @@ int bstrain_jpeg_encode(const uint8_t *pixels, int width, int height, int compon
     cinfo.image_width = (JDIMENSION)width;
     cinfo.image_height = (JDIMENSION)height;
     cinfo.input_components = components;
-    cinfo.in_color_space = components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    cinfo.in_color_space = components == 1 ? JCS_GRAYSCALE : components == 3 ? JCS_RGB : JCS_CMYK;
     jpeg_set_defaults(&cinfo);
-    jpeg_set_quality(&cinfo, quality, TRUE);
+    if (components == 4 && encoding->ycck) jpeg_set_colorspace(&cinfo, JCS_YCCK);
+    jpeg_set_quality(&cinfo, encoding->quality, TRUE);
+    if (encoding->progressive) jpeg_simple_progression(&cinfo);
+    cinfo.arith_code = encoding->arithmetic ? TRUE : FALSE;
     jpeg_start_compress(&cinfo, TRUE);
     size_t stride = (size_t)width * (size_t)components;
     while (cinfo.next_scanline < cinfo.image_height) {

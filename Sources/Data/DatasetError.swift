@@ -11,6 +11,11 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     case notJPEG(path: String, detected: String)
     /// libjpeg failed or warned (truncated scan, bad Huffman code, ...): the pixels cannot be trusted.
     case corruptJPEG(path: String, reason: String)
+    /// The header declares more pixels than `limit` (--max-image-pixels): refused before decoding,
+    /// since a few bytes can declare an image of gigabytes.
+    case imageTooLarge(path: String, width: Int, height: Int, limit: Int)
+    /// libjpeg needed more than `limitBytes` for its buffers, the bound that follows from the pixel limit.
+    case decoderMemoryExceeded(path: String, limitBytes: Int)
     case emptyClassFolder(path: String)
     case tooFewClasses(root: String, found: [String])
     case mismatchedClasses(split: String, path: String, expected: [String], found: [String])
@@ -35,6 +40,12 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path) is not a JPEG (it looks like \(detected)); convert it to JPEG or remove it, or pass --skip-bad"
         case .corruptJPEG(let path, let reason):
             return "\(path) is a corrupt or truncated JPEG (libjpeg: \(reason)); replace or remove it, or pass --skip-bad"
+        case .imageTooLarge(let path, let width, let height, let limit):
+            return "\(path) declares \(width) x \(height) = \(width * height) pixels, more than the limit of \(limit) "
+                + "(it may be a decompression bomb); raise --max-image-pixels if the image is genuine, otherwise remove it or pass --skip-bad"
+        case .decoderMemoryExceeded(let path, let limitBytes):
+            return "\(path) needs more than \(limitBytes >> 20) MiB to decode, the most an image within --max-image-pixels may take; "
+                + "remove it or pass --skip-bad"
         case .emptyClassFolder(let path):
             return "class folder \(path) holds no .jpg/.jpeg images; add images or remove the folder"
         case .tooFewClasses(let root, let found):

@@ -64,6 +64,25 @@ enum Fixtures {
         return root
     }
 
+    /// `jpeg` with the size in its frame header (SOF) replaced: the header then declares an image
+    /// its scan data does not hold, as a decompression bomb's does.
+    static func declaringSize(_ jpeg: Data, width: Int, height: Int) -> Data {
+        var bytes = [UInt8](jpeg)
+        var index = 2
+        while index + 9 < bytes.count {
+            precondition(bytes[index] == 0xFF, "not at a marker")
+            let marker = bytes[index + 1]
+            if (0xC0...0xCF).contains(marker) && ![0xC4, 0xC8, 0xCC].contains(marker) {
+                bytes.replaceSubrange((index + 5)..<(index + 9), with: [
+                    UInt8(height >> 8), UInt8(height & 0xFF), UInt8(width >> 8), UInt8(width & 0xFF),
+                ])
+                return Data(bytes)
+            }
+            index += 2 + Int(bytes[index + 2]) << 8 + Int(bytes[index + 3])
+        }
+        preconditionFailure("no frame header")
+    }
+
     static func meanAbsoluteDifference(_ first: [UInt8], _ second: [UInt8]) -> Double {
         zip(first, second).reduce(0.0) { $0 + abs(Double($1.0) - Double($1.1)) } / Double(first.count)
     }

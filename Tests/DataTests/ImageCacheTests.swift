@@ -61,6 +61,26 @@ import Testing
         #expect(cache.pixels == clean.pixels)
     }
 
+    /// The decompression bomb is skipped like any bad file, without decoding it.
+    @Test func fileDeclaringTooManyPixelsIsRefusedOrSkipped() throws {
+        let root = Fixtures.imageFolder(counts: [2, 2])
+        let small = JPEG.encode(Fixtures.pattern(width: 32, height: 32, channels: 1), options: [.progressive, .arithmeticCoding])
+        Fixtures.write(Fixtures.declaringSize(small, width: 32000, height: 32000), to: root, "class-0/bomb.jpg")
+        let bomb = root.appendingPathComponent("class-0/bomb.jpg").path
+        let folder = try ImageFolder.scan(root)
+        #expect(throws: DatasetError.imageTooLarge(path: bomb, width: 32000, height: 32000, limit: JPEG.defaultMaximumPixels)) {
+            try ImageCache(decoding: folder, imageSize: 8, channels: 1)
+        }
+        let skipping = try ImageCache(decoding: folder, imageSize: 8, channels: 1, skipBad: true)
+        #expect(skipping.count == 4 && skipping.skipped.map(\.path) == [bomb])
+        #expect(throws: DatasetError.imageTooLarge(path: bomb, width: 32000, height: 32000, limit: 255)) {
+            try ImageCache(decoding: folder, imageSize: 8, channels: 1, maximumPixels: 255)
+        }
+        #expect(throws: DatasetError.invalidOption(name: "--max-image-pixels", value: "0", expected: "a positive number of pixels")) {
+            try ImageCache(decoding: folder, imageSize: 8, channels: 1, maximumPixels: 0)
+        }
+    }
+
     @Test func classWithOnlyBadFilesIsEmptyEvenWhenSkipping() throws {
         let root = Fixtures.imageFolder(counts: [2])
         Fixtures.write(Self.badBytes("empty"), to: root, "class-9/empty.jpg")

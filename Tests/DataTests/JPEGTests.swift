@@ -62,6 +62,53 @@ import Testing
         }
     }
 
+    /// A few kilobytes whose header claims 32000 x 32000 (a progressive file would make libjpeg
+    /// hold 2 GB of coefficients) or the format's largest size are refused from the header.
+    @Test(arguments: [32000, 65500])
+    func headerDeclaringMorePixelsThanTheLimitIsRefusedBeforeDecoding(side: Int) {
+        let small = JPEG.encode(Fixtures.pattern(width: 64, height: 64, channels: 1), options: [.progressive, .arithmeticCoding])
+        let bomb = Fixtures.declaringSize(small, width: side, height: side)
+        #expect(bomb.count < 8000)
+        #expect(throws: DatasetError.imageTooLarge(path: "bomb.jpg", width: side, height: side, limit: JPEG.defaultMaximumPixels)) {
+            try JPEG.decode(bomb, path: "bomb.jpg", channels: 1, minimumWidth: 128, minimumHeight: 128)
+        }
+    }
+
+    @Test func pixelLimitIsInclusiveAndCountsTheDeclaredSize() throws {
+        let bytes = JPEG.encode(Fixtures.pattern(width: 40, height: 30, channels: 1))
+        #expect(try JPEG.decode(bytes, path: "a.jpg", channels: 1, maximumPixels: 1200).width == 40)
+        #expect(throws: DatasetError.imageTooLarge(path: "a.jpg", width: 40, height: 30, limit: 1199)) {
+            try JPEG.decode(bytes, path: "a.jpg", channels: 1, minimumWidth: 5, minimumHeight: 4, maximumPixels: 1199)
+        }
+    }
+
+    /// A progressive file keeps all its coefficients (2 bytes per pixel) until the last scan;
+    /// past libjpeg's memory bound it is refused cleanly, while a baseline file of the same size
+    /// streams through a few rows at a time.
+    @Test func decoderMemoryBoundRefusesCleanly() throws {
+        let image = Fixtures.pattern(width: 512, height: 512, channels: 1)
+        let progressive = JPEG.encode(image, options: [.progressive])
+        #expect(throws: DatasetError.decoderMemoryExceeded(path: "p.jpg", limitBytes: 400_000)) {
+            try JPEG.decode(progressive, path: "p.jpg", channels: 1, maximumPixels: 512 * 512, decoderMemory: 400_000)
+        }
+        let baseline = try JPEG.decode(JPEG.encode(image), path: "b.jpg", channels: 1, maximumPixels: 512 * 512, decoderMemory: 400_000)
+        #expect(baseline.width == 512)
+        let allowed = try JPEG.decode(
+            progressive, path: "p.jpg", channels: 1, maximumPixels: 512 * 512,
+            decoderMemory: JPEG.decoderMemoryLimit(maximumPixels: 512 * 512))
+        #expect(allowed.pixels == baseline.pixels || Fixtures.meanAbsoluteDifference(allowed.pixels, baseline.pixels) < 1)
+    }
+
+    @Test(arguments: [JPEG.EncodingOptions.progressive, .arithmeticCoding, [.progressive, .arithmeticCoding]])
+    func progressiveAndArithmeticFilesDecodeLikeBaseline(options: JPEG.EncodingOptions) throws {
+        let original = Fixtures.pattern(width: 48, height: 40, channels: 3)
+        let bytes = JPEG.encode(original, options: options)
+        let info = try JPEG.info(of: bytes, path: "memory")
+        #expect(info.progressive == options.contains(.progressive))
+        let decoded = try JPEG.decode(bytes, path: "memory", channels: 3)
+        #expect(Fixtures.meanAbsoluteDifference(decoded.pixels, original.pixels) < 4)
+    }
+
     @Test func otherFormatsAndEmptyFilesAreNamed() {
         let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13])
         #expect(throws: DatasetError.notJPEG(path: "a.jpg", detected: "a PNG image")) {
