@@ -35,7 +35,8 @@ struct EvalCommand: ParsableCommand {
         let trained = try options.open()
         let folder = try ImageFolder.scan(URL(fileURLWithPath: test))
         try trained.checkClasses(of: folder)
-        let cache = try trained.decode(folder, threads: options.threadCount, skipBad: skipBad)
+        let cache = try trained.decode(
+            folder, threads: options.threadCount, skipBad: skipBad, maximumPixels: options.maxImagePixels)
         for skipped in cache.skipped {
             FileHandle.standardError.write(Data("bstrain: warning: skipped \(skipped.error)\n".utf8))
         }

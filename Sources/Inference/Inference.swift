@@ -30,20 +30,20 @@ public struct Inference {
 extension TrainedModel {
     /// Decodes every image of `folder` as training does and runs the model on them. Files that
     /// fail to decode are listed in `failures` rather than thrown, so one bad file does not
-    /// cost the others' results.
-    public func infer(_ folder: ImageFolder, threads: Int) throws -> Inference {
+    /// cost the others' results. Files declaring more than `maximumPixels` pixels are such failures.
+    public func infer(_ folder: ImageFolder, threads: Int, maximumPixels: Int = JPEG.defaultMaximumPixels) throws -> Inference {
         // One pseudo-class: the folder's labels may not index the model's outputs, and the
         // cross-entropy the evaluator computes on the way means nothing here.
         let unlabeled = ImageFolder(root: folder.root, classNames: ["unlabeled"], images: folder.images.map { LabeledImage(path: $0.path, label: 0) })
         let cache: ImageCache
         do {
-            cache = try decode(unlabeled, threads: threads, skipBad: true)
+            cache = try decode(unlabeled, threads: threads, skipBad: true, maximumPixels: maximumPixels)
         } catch {
             // Every file failed, which the cache reports as an empty class: decode each alone for its reason.
             guard case .emptyClassFolder = error else { throw error }
             return Inference(
                 images: [], probabilities: [], embeddings: [], embeddingWidth: model.embeddingWidth,
-                failures: unlabeled.images.map { decodingFailure(of: $0, in: unlabeled) })
+                failures: unlabeled.images.map { decodingFailure(of: $0, in: unlabeled, maximumPixels: maximumPixels) })
         }
         let evaluation = try evaluate(cache, threads: threads)
         let labels = Dictionary(folder.images.map { ($0.path, $0.label) }, uniquingKeysWith: { first, _ in first })
@@ -55,10 +55,12 @@ extension TrainedModel {
 
     /// Why `image`, which failed to decode among the others, fails: decoding is deterministic,
     /// so it fails alone too.
-    private func decodingFailure(of image: LabeledImage, in folder: ImageFolder) -> (path: String, error: DatasetError) {
+    private func decodingFailure(
+        of image: LabeledImage, in folder: ImageFolder, maximumPixels: Int
+    ) -> (path: String, error: DatasetError) {
         let alone = ImageFolder(root: folder.root, classNames: folder.classNames, images: [image])
         do {
-            _ = try decode(alone, threads: 1)
+            _ = try decode(alone, threads: 1, maximumPixels: maximumPixels)
         } catch {
             return (folder.url(of: image).path, error)
         }

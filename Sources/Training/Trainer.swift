@@ -224,7 +224,7 @@ public final class Trainer {
     private func decode(_ folder: ImageFolder, split: String) throws -> ImageCache {
         try ImageCache(
             decoding: folder, imageSize: configuration.imageSize, channels: configuration.channels,
-            threads: settings.threads, skipBad: configuration.skipBad)
+            threads: settings.threads, skipBad: configuration.skipBad, maximumPixels: configuration.maxImagePixels)
     }
 
     private func writeSkipped(_ caches: [ImageCache], to runDirectory: RunDirectory?) throws {
