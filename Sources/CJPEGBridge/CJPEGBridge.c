@@ -70,6 +70,31 @@ static int status_of_error(const error_manager *manager) {
     return BSTRAIN_JPEG_CORRUPT;
 }
 
+// A progressive file sends each coefficient's bits over several scans; when its last scans are
+// missing (a file cut between scans and closed with EOI) libjpeg shows what arrived, without a
+// warning. coef_bits[c][k] is the bit position the next refinement of coefficient k would fill.
+static int progression_is_complete(const struct jpeg_decompress_struct *cinfo) {
+    for (int component = 0; component < cinfo->num_components; component++) {
+        for (int k = 0; k < DCTSIZE2; k++) {
+            if (cinfo->coef_bits[component][k] != 0) return 0;
+        }
+    }
+    return 1;
+}
+
+// Whether rows [first, end) of `pixels` all hold the value of row `first`'s first pixel.
+static int rows_are_flat(const uint8_t *pixels, size_t stride, int components, int first, int end) {
+    if (first >= end) return 1;
+    const uint8_t *reference = pixels + stride * (size_t)first;
+    for (int row = first; row < end; row++) {
+        const uint8_t *values = pixels + stride * (size_t)row;
+        for (size_t index = 0; index < stride; index++) {
+            if (values[index] != reference[index % (size_t)components]) return 0;
+        }
+    }
+    return 1;
+}
+
 int bstrain_jpeg_decode(const uint8_t *data, size_t size, const bstrain_jpeg_request *request,
                         bstrain_jpeg_image *image, char *message, size_t message_capacity) {
     struct jpeg_decompress_struct cinfo;
@@ -111,7 +136,13 @@ int bstrain_jpeg_decode(const uint8_t *data, size_t size, const bstrain_jpeg_req
         }
     }
     cinfo.dct_method = JDCT_ISLOW;
+    // A multi-scan file is read whole here, so its progression is complete or never will be.
     jpeg_start_decompress(&cinfo);
+    if (cinfo.progressive_mode && !progression_is_complete(&cinfo)) {
+        snprintf(message, message_capacity, "the file ends before its last progressive scan");
+        jpeg_destroy_decompress(&cinfo);
+        return BSTRAIN_JPEG_TRUNCATED;
+    }
 
     size_t stride = (size_t)cinfo.output_width * (size_t)cinfo.output_components;
     buffer = malloc(stride * cinfo.output_height);
@@ -121,9 +152,33 @@ int bstrain_jpeg_decode(const uint8_t *data, size_t size, const bstrain_jpeg_req
         jpeg_destroy_decompress(&cinfo);
         return BSTRAIN_JPEG_OUT_OF_MEMORY;
     }
+    // An arithmetic decoder that reaches a marker mid-scan reads zeros from then on (T.81 D.2.6):
+    // that is how the trailing zero bytes an encoder drops come back, so unlike the Huffman
+    // decoder it does not warn, and a scan cut short and closed with EOI decodes without
+    // complaint, the rows past the cut made up. Trailing zeros are what a run of most-probable
+    // symbols costs, which in practice is a flat area (no coefficient changes: an image's
+    // black border), so data that ends more than a few iMCU rows early followed by anything
+    // but a flat fill is taken as a cut. Output lags decoding by up to an iMCU row and the
+    // decoder holds a few bytes, hence the margin. Only single-scan files decode here (others
+    // are read whole by jpeg_start_decompress); restart markers (RST0-7) belong to the scan.
+    int data_end_row = -1;
     while (cinfo.output_scanline < cinfo.output_height) {
         JSAMPROW row = buffer + stride * cinfo.output_scanline;
         jpeg_read_scanlines(&cinfo, &row, 1);
+        int marker = cinfo.unread_marker;
+        if (data_end_row < 0 && cinfo.arith_code && marker != 0 && !(marker >= 0xD0 && marker <= 0xD7)) {
+            data_end_row = (int)cinfo.output_scanline;
+        }
+    }
+    if (data_end_row >= 0) {
+        int imcu_rows = (int)((cinfo.output_height + cinfo.total_iMCU_rows - 1) / cinfo.total_iMCU_rows);
+        if (!rows_are_flat(buffer, stride, cinfo.output_components, data_end_row + 3 * imcu_rows, (int)cinfo.output_height)) {
+            snprintf(message, message_capacity, "its arithmetic-coded data ends near row %lu of %u",
+                     (unsigned long)data_end_row * cinfo.image_height / cinfo.output_height, cinfo.image_height);
+            jpeg_destroy_decompress(&cinfo);
+            free(buffer);
+            return BSTRAIN_JPEG_TRUNCATED;
+        }
     }
     jpeg_finish_decompress(&cinfo);
     image->width = (int)cinfo.output_width;

@@ -11,6 +11,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     case notJPEG(path: String, detected: String)
     /// libjpeg failed or warned (truncated scan, bad Huffman code, ...): the pixels cannot be trusted.
     case corruptJPEG(path: String, reason: String)
+    /// Cut short in a way libjpeg decodes without a warning; `reason` says where it ends.
+    case truncatedJPEG(path: String, reason: String)
     /// The header declares more pixels than `limit` (--max-image-pixels): refused before decoding,
     /// since a few bytes can declare an image of gigabytes.
     case imageTooLarge(path: String, width: Int, height: Int, limit: Int)
@@ -40,6 +42,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path) is not a JPEG (it looks like \(detected)); convert it to JPEG or remove it, or pass --skip-bad"
         case .corruptJPEG(let path, let reason):
             return "\(path) is a corrupt or truncated JPEG (libjpeg: \(reason)); replace or remove it, or pass --skip-bad"
+        case .truncatedJPEG(let path, let reason):
+            return "\(path) is a truncated JPEG (\(reason)); replace or remove it, or pass --skip-bad"
         case .imageTooLarge(let path, let width, let height, let limit):
             return "\(path) declares \(width) x \(height) = \(width * height) pixels, more than the limit of \(limit) "
                 + "(it may be a decompression bomb); raise --max-image-pixels if the image is genuine, otherwise remove it or pass --skip-bad"

@@ -37,7 +37,9 @@ public enum JPEG {
     ///
     /// A file whose header declares more than `maximumPixels` pixels is refused before anything
     /// is allocated, and libjpeg's own buffers are bounded to what such an image needs
-    /// (`decoderMemoryLimit`). Any libjpeg warning (a truncated scan is one) counts as corruption.
+    /// (`decoderMemoryLimit`). Any libjpeg warning (a truncated scan is one) counts as corruption,
+    /// and so do the truncations libjpeg does not warn about: a progressive file without its last
+    /// scans, and an arithmetic-coded scan cut short (see CJPEGBridge.c).
     public static func decode(
         _ bytes: Data, path: String, channels: Int, minimumWidth: Int = 0, minimumHeight: Int = 0,
         maximumPixels: Int = defaultMaximumPixels
@@ -70,6 +72,8 @@ public enum JPEG {
             throw .imageTooLarge(path: path, width: Int(decoded.width), height: Int(decoded.height), limit: maximumPixels)
         case BSTRAIN_JPEG_OVER_MEMORY_LIMIT:
             throw .decoderMemoryExceeded(path: path, limitBytes: decoderMemory)
+        case BSTRAIN_JPEG_TRUNCATED:
+            throw .truncatedJPEG(path: path, reason: text(message))
         default:
             throw .corruptJPEG(path: path, reason: text(message))
         }

@@ -83,6 +83,30 @@ enum Fixtures {
         preconditionFailure("no frame header")
     }
 
+    /// The offsets of `jpeg`'s start-of-scan markers, and the end of the last scan's data.
+    static func scans(of jpeg: Data) -> (starts: [Int], end: Int) {
+        let bytes = [UInt8](jpeg)
+        var starts: [Int] = []
+        var index = 2
+        while index + 3 < bytes.count {
+            let marker = bytes[index + 1]
+            if marker == 0xD9 { break }
+            let length = Int(bytes[index + 2]) << 8 + Int(bytes[index + 3])
+            index += 2 + length
+            guard marker == 0xDA else { continue }
+            starts.append(index - 2 - length)
+            // Entropy-coded data runs to the next marker other than a stuffed 0xFF00 or an RSTn.
+            while !(bytes[index] == 0xFF && bytes[index + 1] != 0 && !(0xD0...0xD7).contains(bytes[index + 1])) { index += 1 }
+        }
+        return (starts, index)
+    }
+
+    /// `jpeg` cut at byte `length` and closed with an end-of-image marker, as a file cut short
+    /// and repaired by a careless tool looks.
+    static func cut(_ jpeg: Data, at length: Int) -> Data {
+        jpeg.prefix(length) + Data([0xFF, 0xD9])
+    }
+
     static func meanAbsoluteDifference(_ first: [UInt8], _ second: [UInt8]) -> Double {
         zip(first, second).reduce(0.0) { $0 + abs(Double($1.0) - Double($1.1)) } / Double(first.count)
     }

@@ -109,6 +109,51 @@ import Testing
         #expect(Fixtures.meanAbsoluteDifference(decoded.pixels, original.pixels) < 4)
     }
 
+    /// The Huffman decoder warns when a scan meets a marker early; the arithmetic one reads
+    /// zeros instead, so the cut must be found from where the data ends.
+    @Test(arguments: [1, 3], [JPEG.EncodingOptions.arithmeticCoding, []])
+    func scanCutInHalfAndClosedWithEndMarkerIsRefused(channels: Int, options: JPEG.EncodingOptions) {
+        let bytes = JPEG.encode(Fixtures.pattern(width: 96, height: 128, channels: channels), options: options)
+        let scans = Fixtures.scans(of: bytes)
+        let cut = Fixtures.cut(bytes, at: (scans.starts[0] + scans.end) / 2)
+        #expect {
+            _ = try JPEG.decode(cut, path: "cut.jpg", channels: channels, minimumWidth: 48, minimumHeight: 64)
+        } throws: { error in
+            switch error as? DatasetError {
+            case .truncatedJPEG(let path, let reason): return options == .arithmeticCoding && path == "cut.jpg" && reason.contains("of 128")
+            case .corruptJPEG(let path, let reason): return options == [] && path == "cut.jpg" && reason.contains("premature end")
+            default: return false
+            }
+        }
+    }
+
+    /// An arithmetic encoder drops the zero bytes a flat area costs, so the data of an image
+    /// with a black lower half ends half way down; that is no cut.
+    @Test(arguments: [1, 3])
+    func arithmeticCodedFileWithAFlatLowerHalfIsWhole(channels: Int) throws {
+        var image = Fixtures.pattern(width: 64, height: 128, channels: channels)
+        for index in (image.pixels.count / 2)..<image.pixels.count { image.pixels[index] = 0 }
+        let arithmetic = try JPEG.decode(JPEG.encode(image, options: .arithmeticCoding), path: "a.jpg", channels: channels)
+        let huffman = try JPEG.decode(JPEG.encode(image), path: "h.jpg", channels: channels)
+        #expect(arithmetic == huffman)
+    }
+
+    /// Cut between scans and closed with an end marker, a progressive file shows the scans that
+    /// arrived without any libjpeg warning.
+    @Test(arguments: [JPEG.EncodingOptions.progressive, [.progressive, .arithmeticCoding]])
+    func progressiveFileWithoutItsLastScansIsRefused(options: JPEG.EncodingOptions) throws {
+        let bytes = JPEG.encode(Fixtures.pattern(width: 64, height: 64, channels: 3), options: options)
+        let scans = Fixtures.scans(of: bytes)
+        #expect(scans.starts.count > 3)
+        for missing in [1, 3] {
+            let cut = Fixtures.cut(bytes, at: scans.starts[scans.starts.count - missing])
+            #expect(throws: DatasetError.truncatedJPEG(path: "p.jpg", reason: "the file ends before its last progressive scan")) {
+                try JPEG.decode(cut, path: "p.jpg", channels: 3)
+            }
+        }
+        #expect(try JPEG.decode(bytes, path: "p.jpg", channels: 3).width == 64)
+    }
+
     @Test func otherFormatsAndEmptyFilesAreNamed() {
         let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13])
         #expect(throws: DatasetError.notJPEG(path: "a.jpg", detected: "a PNG image")) {
@@ -145,5 +190,21 @@ import Testing
             kinds.insert("\(row[4])-\(row[5])")
         }
         #expect(kinds.isSuperset(of: ["L-baseline", "L-progressive", "RGB-baseline"]))
+    }
+
+    /// Real X-rays re-encoded with arithmetic coding: their data runs to the last iMCU row, so
+    /// none is taken for a cut.
+    @Test(.enabled(if: Fixtures.sharedData != nil, Comment(rawValue: Fixtures.sharedDataMissing)))
+    func realFilesReencodedWithArithmeticCodingAreWhole() throws {
+        let raw = Fixtures.sharedData!.appendingPathComponent("chest2-raw")
+        let folder = try ImageFolder.scan(raw)
+        for image in folder.images {
+            let bytes = try Data(contentsOf: folder.url(of: image))
+            let decoded = try JPEG.decode(bytes, path: image.path, channels: 1, minimumWidth: 256, minimumHeight: 256)
+            for options in [JPEG.EncodingOptions.arithmeticCoding, [.arithmeticCoding, .progressive]] {
+                let reencoded = JPEG.encode(decoded, quality: 90, options: options)
+                #expect(throws: Never.self, "\(image.path)") { try JPEG.decode(reencoded, path: image.path, channels: 1) }
+            }
+        }
     }
 }

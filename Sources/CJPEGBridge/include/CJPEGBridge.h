@@ -25,6 +25,8 @@ typedef enum {
     BSTRAIN_JPEG_TOO_MANY_PIXELS = 3,
     // libjpeg needed more than `max_memory` bytes for its buffers.
     BSTRAIN_JPEG_OVER_MEMORY_LIMIT = 4,
+    // The data ends early in a way libjpeg does not warn about; `message` says where.
+    BSTRAIN_JPEG_TRUNCATED = 5,
 } bstrain_jpeg_status;
 
 typedef struct {
