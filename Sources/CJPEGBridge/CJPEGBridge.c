@@ -41,6 +41,25 @@ static void install(error_manager *manager, char *message, size_t capacity) {
     if (message && capacity > 0) message[0] = 0;
 }
 
+// Status of an error libjpeg raised: running into `max_memory` surfaces as a request for the
+// backing store (disk spill) that this build of libjpeg-turbo does not have; a few errors are
+// about valid files this build cannot decode rather than about damage.
+static int status_of_error(const error_manager *manager) {
+    switch (manager->base.msg_code) {
+    case JERR_NO_BACKING_STORE:
+    case JERR_OUT_OF_MEMORY:
+        return BSTRAIN_JPEG_OVER_MEMORY_LIMIT;
+    case JERR_BAD_PRECISION:
+    case JERR_SOF_UNSUPPORTED:
+    case JERR_CONVERSION_NOTIMPL:
+    case JERR_ARITH_NOTIMPL:
+    case JERR_NOT_COMPILED:
+        return BSTRAIN_JPEG_UNSUPPORTED;
+    default:
+        return BSTRAIN_JPEG_CORRUPT;
+    }
+}
+
 int bstrain_jpeg_read_info(const uint8_t *data, size_t size, bstrain_jpeg_info *info,
                            char *message, size_t message_capacity) {
     struct jpeg_decompress_struct cinfo;
@@ -49,7 +68,7 @@ int bstrain_jpeg_read_info(const uint8_t *data, size_t size, bstrain_jpeg_info *
     cinfo.err = &manager.base;
     if (setjmp(manager.escape)) {
         jpeg_destroy_decompress(&cinfo);
-        return 1;
+        return status_of_error(&manager);
     }
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
@@ -62,12 +81,27 @@ int bstrain_jpeg_read_info(const uint8_t *data, size_t size, bstrain_jpeg_info *
     return 0;
 }
 
-// Status of an error libjpeg raised: running into `max_memory` surfaces as a request for the
-// backing store (disk spill) that this build of libjpeg-turbo does not have.
-static int status_of_error(const error_manager *manager) {
-    int code = manager->base.msg_code;
-    if (code == JERR_NO_BACKING_STORE || code == JERR_OUT_OF_MEMORY) return BSTRAIN_JPEG_OVER_MEMORY_LIMIT;
-    return BSTRAIN_JPEG_CORRUPT;
+// One row of CMYK as libjpeg passes it through, to grey (ITU-R 601 luma, libjpeg's own fixed-
+// point weights) or RGB. Adobe applications store CMYK inverted (255 is no ink) and mark such
+// files with their APP14 marker, whose transform flag only says CMYK or YCCK (libjpeg turns
+// YCCK into CMYK); so with the marker the values are taken as inverted, as Pillow does.
+static void convert_cmyk_row(const JSAMPLE *cmyk, uint8_t *output, JDIMENSION width, int components, int inverted) {
+    for (JDIMENSION x = 0; x < width; x++) {
+        const JSAMPLE *ink = cmyk + 4 * x;
+        int key = inverted ? ink[3] : 255 - ink[3];
+        int rgb[3];
+        for (int channel = 0; channel < 3; channel++) {
+            int light = inverted ? ink[channel] : 255 - ink[channel];
+            rgb[channel] = (light * key + 127) / 255;
+        }
+        if (components == 3) {
+            output[3 * x] = (uint8_t)rgb[0];
+            output[3 * x + 1] = (uint8_t)rgb[1];
+            output[3 * x + 2] = (uint8_t)rgb[2];
+        } else {
+            output[x] = (uint8_t)((19595 * rgb[0] + 38470 * rgb[1] + 7471 * rgb[2] + 32768) >> 16);
+        }
+    }
 }
 
 // A progressive file sends each coefficient's bits over several scans; when its last scans are
@@ -122,7 +156,15 @@ int bstrain_jpeg_decode(const uint8_t *data, size_t size, const bstrain_jpeg_req
         return BSTRAIN_JPEG_TOO_MANY_PIXELS;
     }
 
-    cinfo.out_color_space = request->out_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    if (cinfo.jpeg_color_space == JCS_UNKNOWN) {
+        snprintf(message, message_capacity, "%d colour components in an unknown colour space", cinfo.num_components);
+        jpeg_destroy_decompress(&cinfo);
+        return BSTRAIN_JPEG_UNSUPPORTED;
+    }
+    // libjpeg converts YCbCr and RGB files to grey or RGB, but CMYK and YCCK only to CMYK.
+    int cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
+    int components = request->out_components;
+    cinfo.out_color_space = cmyk ? JCS_CMYK : components == 1 ? JCS_GRAYSCALE : JCS_RGB;
     // Smallest DCT scale (1/8, 2/8, ... 8/8) whose output is not below the target size;
     // no target (both 0) means full size.
     cinfo.scale_num = 8;
@@ -144,7 +186,7 @@ int bstrain_jpeg_decode(const uint8_t *data, size_t size, const bstrain_jpeg_req
         return BSTRAIN_JPEG_TRUNCATED;
     }
 
-    size_t stride = (size_t)cinfo.output_width * (size_t)cinfo.output_components;
+    size_t stride = (size_t)cinfo.output_width * (size_t)components;
     buffer = malloc(stride * cinfo.output_height);
     if (!buffer) {
         snprintf(message, message_capacity, "out of memory decoding a %ux%u image",
@@ -162,9 +204,14 @@ int bstrain_jpeg_decode(const uint8_t *data, size_t size, const bstrain_jpeg_req
     // decoder holds a few bytes, hence the margin. Only single-scan files decode here (others
     // are read whole by jpeg_start_decompress); restart markers (RST0-7) belong to the scan.
     int data_end_row = -1;
+    JSAMPARRAY cmyk_row = cmyk
+        ? (*cinfo.mem->alloc_sarray)((j_common_ptr)&cinfo, JPOOL_IMAGE, cinfo.output_width * 4, 1)
+        : NULL;
     while (cinfo.output_scanline < cinfo.output_height) {
-        JSAMPROW row = buffer + stride * cinfo.output_scanline;
+        uint8_t *output = buffer + stride * cinfo.output_scanline;
+        JSAMPROW row = cmyk ? cmyk_row[0] : output;
         jpeg_read_scanlines(&cinfo, &row, 1);
+        if (cmyk) convert_cmyk_row(row, output, cinfo.output_width, components, cinfo.saw_Adobe_marker);
         int marker = cinfo.unread_marker;
         if (data_end_row < 0 && cinfo.arith_code && marker != 0 && !(marker >= 0xD0 && marker <= 0xD7)) {
             data_end_row = (int)cinfo.output_scanline;
@@ -172,7 +219,7 @@ int bstrain_jpeg_decode(const uint8_t *data, size_t size, const bstrain_jpeg_req
     }
     if (data_end_row >= 0) {
         int imcu_rows = (int)((cinfo.output_height + cinfo.total_iMCU_rows - 1) / cinfo.total_iMCU_rows);
-        if (!rows_are_flat(buffer, stride, cinfo.output_components, data_end_row + 3 * imcu_rows, (int)cinfo.output_height)) {
+        if (!rows_are_flat(buffer, stride, components, data_end_row + 3 * imcu_rows, (int)cinfo.output_height)) {
             snprintf(message, message_capacity, "its arithmetic-coded data ends near row %lu of %u",
                      (unsigned long)data_end_row * cinfo.image_height / cinfo.output_height, cinfo.image_height);
             jpeg_destroy_decompress(&cinfo);

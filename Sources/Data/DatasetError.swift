@@ -13,6 +13,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     case corruptJPEG(path: String, reason: String)
     /// Cut short in a way libjpeg decodes without a warning; `reason` says where it ends.
     case truncatedJPEG(path: String, reason: String)
+    /// A valid JPEG that cannot be decoded to 8-bit grey or RGB (12-bit, lossless, unknown colours).
+    case unsupportedJPEG(path: String, reason: String)
     /// The header declares more pixels than `limit` (--max-image-pixels): refused before decoding,
     /// since a few bytes can declare an image of gigabytes.
     case imageTooLarge(path: String, width: Int, height: Int, limit: Int)
@@ -44,6 +46,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path) is a corrupt or truncated JPEG (libjpeg: \(reason)); replace or remove it, or pass --skip-bad"
         case .truncatedJPEG(let path, let reason):
             return "\(path) is a truncated JPEG (\(reason)); replace or remove it, or pass --skip-bad"
+        case .unsupportedJPEG(let path, let reason):
+            return "\(path) is a JPEG bstrain cannot decode (\(reason)); convert it to an 8-bit grey or colour JPEG, "
+                + "or remove it, or pass --skip-bad"
         case .imageTooLarge(let path, let width, let height, let limit):
             return "\(path) declares \(width) x \(height) = \(width * height) pixels, more than the limit of \(limit) "
                 + "(it may be a decompression bomb); raise --max-image-pixels if the image is genuine, otherwise remove it or pass --skip-bad"

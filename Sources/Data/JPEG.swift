@@ -7,7 +7,7 @@ public enum JPEG {
     public struct Info: Equatable, Sendable {
         public var width: Int
         public var height: Int
-        /// 1 (grey) or 3 (colour) as stored.
+        /// 1 (grey), 3 (colour) or 4 (CMYK, YCCK) as stored.
         public var components: Int
         public var progressive: Bool
     }
@@ -21,7 +21,11 @@ public enum JPEG {
             bstrain_jpeg_read_info(
                 raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &info, &message, message.count)
         }
-        guard status == 0 else { throw .corruptJPEG(path: path, reason: text(message)) }
+        switch bstrain_jpeg_status(UInt32(status)) {
+        case BSTRAIN_JPEG_OK: break
+        case BSTRAIN_JPEG_UNSUPPORTED: throw .unsupportedJPEG(path: path, reason: text(message))
+        default: throw .corruptJPEG(path: path, reason: text(message))
+        }
         return Info(
             width: Int(info.width), height: Int(info.height),
             components: Int(info.components), progressive: info.progressive != 0)
@@ -32,7 +36,7 @@ public enum JPEG {
     public static let defaultMaximumPixels = 89_478_485
 
     /// Decodes `bytes` into `channels` (1: grey, ITU-R 601 luma for colour files; 3: RGB,
-    /// grey replicated), scaled in the DCT domain by the smallest factor n/8 whose output is
+    /// grey replicated; CMYK and YCCK files are converted, inverted when Adobe-marked), scaled in the DCT domain by the smallest factor n/8 whose output is
     /// still at least `minimumWidth` x `minimumHeight` (full size when none is).
     ///
     /// A file whose header declares more than `maximumPixels` pixels is refused before anything
@@ -74,6 +78,8 @@ public enum JPEG {
             throw .decoderMemoryExceeded(path: path, limitBytes: decoderMemory)
         case BSTRAIN_JPEG_TRUNCATED:
             throw .truncatedJPEG(path: path, reason: text(message))
+        case BSTRAIN_JPEG_UNSUPPORTED:
+            throw .unsupportedJPEG(path: path, reason: text(message))
         default:
             throw .corruptJPEG(path: path, reason: text(message))
         }

@@ -107,6 +107,19 @@ enum Fixtures {
         jpeg.prefix(length) + Data([0xFF, 0xD9])
     }
 
+    /// `jpeg` without its segments of type `marker` (0xEE: Adobe's APP14).
+    static func removingSegments(_ jpeg: Data, marker: UInt8) -> Data {
+        let bytes = [UInt8](jpeg)
+        var kept = Array(bytes[0..<2])
+        var index = 2
+        while index + 3 < bytes.count, bytes[index + 1] != 0xDA {
+            let end = index + 2 + Int(bytes[index + 2]) << 8 + Int(bytes[index + 3])
+            if bytes[index + 1] != marker { kept += bytes[index..<end] }
+            index = end
+        }
+        return Data(kept + bytes[index...])
+    }
+
     static func meanAbsoluteDifference(_ first: [UInt8], _ second: [UInt8]) -> Double {
         zip(first, second).reduce(0.0) { $0 + abs(Double($1.0) - Double($1.1)) } / Double(first.count)
     }

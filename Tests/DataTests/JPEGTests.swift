@@ -154,6 +154,56 @@ import Testing
         #expect(try JPEG.decode(bytes, path: "p.jpg", channels: 3).width == 64)
     }
 
+    /// Stored inverted with an Adobe marker (what Photoshop writes), CMYK (c, m, y, 255) and
+    /// YCCK show the colour (c, m, y); grey is its luma.
+    @Test(arguments: [JPEG.EncodingOptions(), .ycck, [.ycck, .progressive]])
+    func adobeCMYKAndYCCKFilesDecodeToTheColoursTheyShow(options: JPEG.EncodingOptions) throws {
+        let colours = Fixtures.pattern(width: 40, height: 32, channels: 3)
+        let bytes = JPEG.encode(Self.cmyk(colours, { $0 }, key: 255), quality: 98, options: options)
+        #expect(try JPEG.info(of: bytes, path: "cmyk.jpg").components == 4)
+        let rgb = try JPEG.decode(bytes, path: "cmyk.jpg", channels: 3)
+        #expect(Fixtures.meanAbsoluteDifference(rgb.pixels, colours.pixels) < 3)
+        let grey = try JPEG.decode(bytes, path: "cmyk.jpg", channels: 1)
+        let luma = (0..<(colours.width * colours.height)).map { (index: Int) -> UInt8 in
+            let red = 0.299 * Double(colours.pixels[3 * index])
+            let green = 0.587 * Double(colours.pixels[3 * index + 1])
+            let blue = 0.114 * Double(colours.pixels[3 * index + 2])
+            return UInt8((red + green + blue).rounded())
+        }
+        #expect(Fixtures.meanAbsoluteDifference(grey.pixels, luma) < 3)
+    }
+
+    /// A 4-channel image of `colours` with each colour value mapped by `value` and `key` as K.
+    static func cmyk(_ colours: Image, _ value: (UInt8) -> UInt8, key: UInt8) -> Image {
+        var pixels: [UInt8] = []
+        for index in 0..<(colours.width * colours.height) {
+            pixels += colours.pixels[(3 * index)..<(3 * index + 3)].map(value) + [key]
+        }
+        return Image(width: colours.width, height: colours.height, channels: 4, pixels: pixels)
+    }
+
+    /// Without the Adobe marker the values are ink amounts: (255 - r, 255 - g, 255 - b, 0) shows (r, g, b).
+    @Test func cmykWithoutAnAdobeMarkerIsReadAsInk() throws {
+        let colours = Fixtures.pattern(width: 24, height: 24, channels: 3)
+        let ink = Self.cmyk(colours, { 255 - $0 }, key: 0)
+        let bytes = Fixtures.removingSegments(JPEG.encode(ink, quality: 98), marker: 0xEE)
+        let rgb = try JPEG.decode(bytes, path: "ink.jpg", channels: 3)
+        #expect(Fixtures.meanAbsoluteDifference(rgb.pixels, colours.pixels) < 3)
+    }
+
+    /// A 12-bit file is valid but not decodable by an 8-bit libjpeg: say so, not "corrupt".
+    @Test func twelveBitFileIsUnsupportedNotCorrupt() {
+        var bytes = [UInt8](JPEG.encode(Fixtures.pattern(width: 16, height: 16, channels: 1)))
+        let frame = bytes.indices.first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC0 }!
+        bytes[frame + 4] = 12
+        #expect {
+            _ = try JPEG.decode(Data(bytes), path: "deep.jpg", channels: 1)
+        } throws: { error in
+            guard case .unsupportedJPEG(let path, let reason) = error as? DatasetError else { return false }
+            return path == "deep.jpg" && reason.contains("precision 12")
+        }
+    }
+
     @Test func otherFormatsAndEmptyFilesAreNamed() {
         let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13])
         #expect(throws: DatasetError.notJPEG(path: "a.jpg", detected: "a PNG image")) {

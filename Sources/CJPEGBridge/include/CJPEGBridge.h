@@ -27,6 +27,9 @@ typedef enum {
     BSTRAIN_JPEG_OVER_MEMORY_LIMIT = 4,
     // The data ends early in a way libjpeg does not warn about; `message` says where.
     BSTRAIN_JPEG_TRUNCATED = 5,
+    // A valid JPEG that cannot be decoded to 8-bit grey or RGB (12-bit samples, lossless coding,
+    // an unknown colour space); `message` says which.
+    BSTRAIN_JPEG_UNSUPPORTED = 6,
 } bstrain_jpeg_status;
 
 typedef struct {
@@ -52,7 +55,8 @@ typedef struct {
 int bstrain_jpeg_read_info(const uint8_t *data, size_t size, bstrain_jpeg_info *info,
                            char *message, size_t message_capacity);
 
-// Decodes `data` as `request` asks. Any corrupt-data warning counts as an error. Returns a bstrain_jpeg_status; on anything but
+// Decodes `data` as `request` asks, converting CMYK and YCCK files to grey or RGB. Any
+// corrupt-data warning counts as an error. Returns a bstrain_jpeg_status; on anything but
 // BSTRAIN_JPEG_OK, `image->pixels` is NULL and `message` says why.
 int bstrain_jpeg_decode(const uint8_t *data, size_t size, const bstrain_jpeg_request *request,
                         bstrain_jpeg_image *image, char *message, size_t message_capacity);
