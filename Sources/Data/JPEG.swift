@@ -36,8 +36,10 @@ public enum JPEG {
     public static let defaultMaximumPixels = 89_478_485
 
     /// Decodes `bytes` into `channels` (1: grey, ITU-R 601 luma for colour files; 3: RGB,
-    /// grey replicated; CMYK and YCCK files are converted, inverted when Adobe-marked), scaled in the DCT domain by the smallest factor n/8 whose output is
-    /// still at least `minimumWidth` x `minimumHeight` (full size when none is).
+    /// grey replicated), scaled in the DCT domain by the smallest factor n/8 whose output is
+    /// still at least `minimumWidth` x `minimumHeight` (full size when none is), and turned
+    /// upright as its EXIF orientation says (as Pillow's `ImageOps.exif_transpose`). CMYK and
+    /// YCCK files are converted, taken as inverted when they carry Adobe's marker.
     ///
     /// A file whose header declares more than `maximumPixels` pixels is refused before anything
     /// is allocated, and libjpeg's own buffers are bounded to what such an image needs
@@ -60,8 +62,11 @@ public enum JPEG {
     ) throws(DatasetError) -> Image {
         precondition(channels == 1 || channels == 3, "channels must be 1 or 3")
         try checkSignature(bytes, path: path)
+        // The minimum size is the upright image's; a stored image turned by a quarter turn has it transposed.
+        let orientation = ExifOrientation.read(from: bytes)
+        let (storedWidth, storedHeight) = orientation.swapsAxes ? (minimumHeight, minimumWidth) : (minimumWidth, minimumHeight)
         var request = bstrain_jpeg_request(
-            min_width: Int32(minimumWidth), min_height: Int32(minimumHeight), out_components: Int32(channels),
+            min_width: Int32(storedWidth), min_height: Int32(storedHeight), out_components: Int32(channels),
             max_pixels: UInt64(max(0, maximumPixels)), max_memory: UInt64(max(0, decoderMemory)))
         var decoded = bstrain_jpeg_image()
         var message = [CChar](repeating: 0, count: 256)
@@ -86,9 +91,10 @@ public enum JPEG {
         guard let pixels = decoded.pixels else { throw .corruptJPEG(path: path, reason: text(message)) }
         defer { free(pixels) }
         let count = Int(decoded.width) * Int(decoded.height) * channels
-        return Image(
+        let stored = Image(
             width: Int(decoded.width), height: Int(decoded.height), channels: channels,
             pixels: Array(UnsafeBufferPointer(start: pixels, count: count)))
+        return stored.applying(orientation)
     }
 
     /// Bytes libjpeg may allocate when images of up to `maximumPixels` pixels are allowed. A
