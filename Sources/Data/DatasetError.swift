@@ -24,6 +24,10 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     case tooFewClasses(root: String, found: [String])
     case mismatchedClasses(split: String, path: String, expected: [String], found: [String])
     case tooFewImagesForGroups(className: String, images: Int, groups: Int)
+    /// A validation share held out of the training folder needs one image of every class, and training another.
+    case tooFewImagesToHoldOut(className: String, images: Int)
+    /// `--skip-bad` left a class of a split without images: all `skipped` of them were bad.
+    case everyImageSkipped(path: String, skipped: Int)
     case invalidOption(name: String, value: String, expected: String)
     /// A cluster CSV that does not describe this dataset; callers recompute the clustering.
     case staleClusterFile(path: String, reason: String)
@@ -65,6 +69,12 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
                 + "[\(expected.joined(separator: ", "))]; every split needs the same class folders"
         case .tooFewImagesForGroups(let className, let images, let groups):
             return "class \(className) has \(images) image(s), fewer than the \(groups) groups asked; lower --groups-per-class for it"
+        case .tooFewImagesToHoldOut(let className, let images):
+            return "class \(className) has \(images) image(s): holding out a validation share of the training folder needs "
+                + "at least 2 of every class (one to validate, one to train); add images, or give a validation folder with --val"
+        case .everyImageSkipped(let path, let skipped):
+            return "class folder \(path) has no image left in this split: all \(skipped) were skipped as bad (--skip-bad); "
+                + "replace them or remove the folder"
         case .invalidOption(let name, let value, let expected):
             return "\(name) \(value) is invalid: expected \(expected)"
         case .staleClusterFile(let path, let reason):

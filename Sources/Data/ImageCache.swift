@@ -98,7 +98,9 @@ public struct ImageCache: Sendable {
         var keptFolder = folder
         keptFolder.images = kept
         for (label, count) in keptFolder.classCounts.enumerated() where count == 0 {
-            throw .emptyClassFolder(path: folder.root.appendingPathComponent(folder.classNames[label]).path)
+            let path = folder.root.appendingPathComponent(folder.classNames[label]).path
+            let skippedOfClass = folder.classCounts[label]
+            throw skippedOfClass > 0 ? .everyImageSkipped(path: path, skipped: skippedOfClass) : .emptyClassFolder(path: path)
         }
         self.imageSize = imageSize
         self.channels = channels

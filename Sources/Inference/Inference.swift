@@ -39,8 +39,8 @@ extension TrainedModel {
         do {
             cache = try decode(unlabeled, threads: threads, skipBad: true, maximumPixels: maximumPixels)
         } catch {
-            // Every file failed, which the cache reports as an empty class: decode each alone for its reason.
-            guard case .emptyClassFolder = error else { throw error }
+            // Every file failed, which the cache reports for its one class: decode each alone for its reason.
+            guard case .everyImageSkipped = error else { throw error }
             return Inference(
                 images: [], probabilities: [], embeddings: [], embeddingWidth: model.embeddingWidth,
                 failures: unlabeled.images.map { decodingFailure(of: $0, in: unlabeled, maximumPixels: maximumPixels) })

@@ -81,10 +81,11 @@ import Testing
         }
     }
 
-    @Test func classWithOnlyBadFilesIsEmptyEvenWhenSkipping() throws {
+    @Test func classWithOnlyBadFilesIsRefusedEvenWhenSkipping() throws {
         let root = Fixtures.imageFolder(counts: [2])
         Fixtures.write(Self.badBytes("empty"), to: root, "class-9/empty.jpg")
-        #expect(throws: DatasetError.emptyClassFolder(path: root.appendingPathComponent("class-9").path)) {
+        Fixtures.write(Self.badBytes("text"), to: root, "class-9/text.jpg")
+        #expect(throws: DatasetError.everyImageSkipped(path: root.appendingPathComponent("class-9").path, skipped: 2)) {
             try ImageCache(decoding: ImageFolder.scan(root), imageSize: 8, channels: 1, skipBad: true)
         }
     }
