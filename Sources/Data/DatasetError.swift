@@ -7,6 +7,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     case unreadableFile(path: String, reason: String)
     case unwritableFile(path: String, reason: String)
     case emptyFile(path: String)
+    /// A FIFO, device or socket where an image file was expected; `kind` says which.
+    case notRegularFile(path: String, kind: String)
     /// A file with a JPEG extension whose bytes are something else (`detected` names what).
     case notJPEG(path: String, detected: String)
     /// libjpeg failed or warned (truncated scan, bad Huffman code, ...): the pixels cannot be trusted.
@@ -42,6 +44,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
             return "cannot read \(path): \(reason); check its permissions or remove it (or pass --skip-bad)"
         case .unwritableFile(let path, let reason):
             return "cannot write \(path): \(reason); check that its folder exists and is writable"
+        case .notRegularFile(let path, let kind):
+            return "\(path) is \(kind), not a regular file; remove it or pass --skip-bad"
         case .emptyFile(let path):
             return "\(path) is empty (0 bytes); remove it or pass --skip-bad"
         case .notJPEG(let path, let detected):

@@ -117,12 +117,7 @@ public struct ImageCache: Sendable {
     }
 
     private static func load(_ url: URL, imageSize: Int, channels: Int, maximumPixels: Int) throws(DatasetError) -> Image {
-        let bytes: Data
-        do {
-            bytes = try Data(contentsOf: url)
-        } catch {
-            throw .unreadableFile(path: url.path, reason: error.localizedDescription)
-        }
+        let bytes = try RegularFile.contents(of: url.path)
         let image = try JPEG.decode(
             bytes, path: url.path, channels: channels, minimumWidth: imageSize, minimumHeight: imageSize,
             maximumPixels: maximumPixels)

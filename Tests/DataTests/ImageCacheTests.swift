@@ -47,6 +47,25 @@ import Testing
         }
     }
 
+    /// Opening a FIFO for reading waits for a writer, and /dev/zero never ends: both are refused
+    /// from what they are, without being read.
+    @Test func fifosAndDevicesAreNotRegularFiles() throws {
+        let root = Fixtures.imageFolder(counts: [2, 2])
+        let fifo = root.appendingPathComponent("class-0/pipe.jpg").path
+        let device = root.appendingPathComponent("class-1/zero.jpg").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        try FileManager.default.createSymbolicLink(atPath: device, withDestinationPath: "/dev/zero")
+        let folder = try ImageFolder.scan(root)
+        #expect(throws: DatasetError.notRegularFile(path: fifo, kind: "a named pipe (FIFO)")) {
+            try ImageCache(decoding: folder, imageSize: 8, channels: 1)
+        }
+        let skipping = try ImageCache(decoding: folder, imageSize: 8, channels: 1, skipBad: true)
+        #expect(skipping.skipped == [
+            SkippedImage(path: fifo, error: .notRegularFile(path: fifo, kind: "a named pipe (FIFO)")),
+            SkippedImage(path: device, error: .notRegularFile(path: device, kind: "a character device")),
+        ])
+    }
+
     @Test func skipBadLeavesBadFilesOutAndListsThem() throws {
         let root = Fixtures.imageFolder(counts: [2, 3])
         for kind in ["truncated", "empty", "png", "text"] {
