@@ -6,6 +6,12 @@ import Synchronization
 public struct SkippedImage: Equatable, Sendable {
     public var path: String
     public var error: DatasetError
+
+    /// skipped.csv: a `path,reason` header, then one row per file, quoted as RFC 4180 asks, so
+    /// a path holding a comma, quote or line break reads back as it is.
+    public static func csv(_ skipped: [SkippedImage]) -> String {
+        CSV.line(["path", "reason"]) + skipped.map { CSV.line([$0.path, "\($0.error)"]) }.joined()
+    }
 }
 
 /// Every image of one split decoded once, resized to `imageSize` x `imageSize`, and held as

@@ -231,8 +231,7 @@ public final class Trainer {
         let skipped = caches.flatMap(\.skipped)
         guard let runDirectory, !skipped.isEmpty else { return }
         display?.warning("skipped \(skipped.count) bad image(s) (--skip-bad); the list is in \(runDirectory.file("skipped.csv"))")
-        let rows = skipped.map { "\"\($0.path)\",\"\("\($0.error)".replacingOccurrences(of: "\"", with: "'"))\"" }
-        try runDirectory.write((["path,reason"] + rows).joined(separator: "\n") + "\n", to: "skipped.csv")
+        try runDirectory.write(SkippedImage.csv(skipped), to: "skipped.csv")
     }
 
     /// K-means groups of the training set: rank 0 reuses clusters.csv when it matches, otherwise

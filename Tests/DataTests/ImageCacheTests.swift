@@ -100,6 +100,19 @@ import Testing
         }
     }
 
+    /// Quotes were written unescaped inside quoted fields, and quotes in reasons turned into '.
+    @Test func skippedListReadsBackAsCSV() throws {
+        let root = Fixtures.imageFolder(counts: [2, 2])
+        let names = ["say \"hi\", there.jpg", "line\nbreak.jpg", "plain.jpg"]
+        for name in names { Fixtures.write(Self.badBytes("text"), to: root, "class-0/\(name)") }
+        let cache = try ImageCache(decoding: ImageFolder.scan(root), imageSize: 8, channels: 1, skipBad: true)
+        let rows = CSV.rows(SkippedImage.csv(cache.skipped))
+        #expect(rows.first == ["path", "reason"])
+        #expect(rows.dropFirst().map { $0[0] } == cache.skipped.map(\.path))
+        #expect(rows.dropFirst().map { $0[1] } == cache.skipped.map { "\($0.error)" })
+        #expect(Set(rows.dropFirst().map { URL(fileURLWithPath: $0[0]).lastPathComponent }) == Set(names))
+    }
+
     @Test func classWithOnlyBadFilesIsRefusedEvenWhenSkipping() throws {
         let root = Fixtures.imageFolder(counts: [2])
         Fixtures.write(Self.badBytes("empty"), to: root, "class-9/empty.jpg")
