@@ -106,7 +106,7 @@ public enum JPEG {
         return pixels * 4 * 2 + (64 << 20)
     }
 
-    /// Entropy coding and scan structure of an encoded file; `[]` is a baseline JPEG.
+    /// How `encode` writes a file; `[]` is a baseline JPEG, as most software writes.
     public struct EncodingOptions: OptionSet, Sendable {
         public let rawValue: Int
         public init(rawValue: Int) { self.rawValue = rawValue }
