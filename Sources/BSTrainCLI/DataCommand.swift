@@ -49,6 +49,9 @@ struct DataCommand: ParsableCommand {
     @Flag(help: "Leave out corrupt or non-JPEG files and list them, instead of stopping at the first.")
     var skipBad = false
 
+    @Option(help: ArgumentHelp(InferenceOptions.maxImagePixelsHelp))
+    var maxImagePixels = JPEG.defaultMaximumPixels
+
     @Option(help: "Write (or reuse, when it matches) the cluster assignment CSV (path,class,group) here.")
     var clustersOut: String?
 
@@ -67,7 +70,8 @@ struct DataCommand: ParsableCommand {
         let decodeTime = try clock.measure {
             for folder in [dataset.train] + (dataset.validation.map { [$0] } ?? []) {
                 decoded.append(try ImageCache(
-                    decoding: folder, imageSize: imageSize, channels: channels, threads: threads, skipBad: skipBad))
+                    decoding: folder, imageSize: imageSize, channels: channels, threads: threads, skipBad: skipBad,
+                    maximumPixels: maxImagePixels))
             }
         }
         let imageCount = decoded.reduce(0) { $0 + $1.count + $1.skipped.count }

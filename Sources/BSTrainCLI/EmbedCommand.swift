@@ -32,7 +32,7 @@ struct EmbedCommand: ParsableCommand {
     func run() throws {
         let trained = try options.open()
         let folder = try ImageFolder.scan(URL(fileURLWithPath: directory))
-        let inference = try trained.infer(folder, threads: options.threadCount)
+        let inference = try trained.infer(folder, threads: options.threadCount, maximumPixels: options.maxImagePixels)
         if let first = inference.failures.first, !skipBad { throw first.error }
         for failure in inference.failures {
             writeToStandardError("bstrain: warning: skipped \(failure.error)\n")

@@ -36,7 +36,8 @@ struct EvalCommand: ParsableCommand {
         let trained = try options.open()
         let folder = try ImageFolder.scan(URL(fileURLWithPath: test))
         try trained.checkClasses(of: folder)
-        let cache = try trained.decode(folder, threads: options.threadCount, skipBad: skipBad)
+        let cache = try trained.decode(
+            folder, threads: options.threadCount, skipBad: skipBad, maximumPixels: options.maxImagePixels)
         for skipped in cache.skipped {
             writeToStandardError("bstrain: warning: skipped \(skipped.error)\n")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Data
 import Foundation
 import Inference
 import Training
@@ -13,6 +14,15 @@ struct InferenceOptions: ParsableArguments {
 
     @Option(help: "Threads for decoding, the engine and OpenBLAS (default: all cores).")
     var threads: Int?
+
+    @Option(help: ArgumentHelp(Self.maxImagePixelsHelp))
+    var maxImagePixels = JPEG.defaultMaximumPixels
+
+    /// Help of --max-image-pixels, which every command that decodes images has.
+    static let maxImagePixelsHelp = """
+        Refuse an image whose header declares more pixels than this, before decoding it: a few \
+        bytes can declare gigabytes (a decompression bomb). The default is Pillow's limit.
+        """
 
     func validate() throws {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }

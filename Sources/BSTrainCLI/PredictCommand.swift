@@ -48,7 +48,7 @@ struct PredictCommand: ParsableCommand {
         var predictions: [Prediction] = []
         if !files.paths.isEmpty {
             let folder = files.folder
-            let inference = try trained.infer(folder, threads: options.threadCount)
+            let inference = try trained.infer(folder, threads: options.threadCount, maximumPixels: options.maxImagePixels)
             for failure in inference.failures { report("\(failure.error)") }
             failed += inference.failures.count
             let classes = trained.metadata.classNames.count

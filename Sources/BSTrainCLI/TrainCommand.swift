@@ -46,6 +46,8 @@ struct TrainCommand: ParsableCommand {
     var augment: Bool?
     @Flag(help: "Skip corrupt or non-JPEG files (listed in skipped.csv) instead of stopping.")
     var skipBad = false
+    @Option(help: ArgumentHelp(InferenceOptions.maxImagePixelsHelp + " (default: \(JPEG.defaultMaximumPixels))"))
+    var maxImagePixels: Int?
     @Flag(help: "Skip a step whose loss or gradients are NaN or infinite (with a warning) instead of stopping the run.")
     var skipNonfinite = false
     @Option(help: "K-means data-mining groups per class: one count or one per class, e.g. \"2,3\" (default: 2).")
@@ -129,6 +131,7 @@ struct TrainCommand: ParsableCommand {
         override(channels, \.channels)
         override(augment, \.augment)
         if skipBad { configuration.skipBad = true }
+        override(maxImagePixels, \.maxImagePixels)
         if skipNonfinite { configuration.skipNonfinite = true }
         override(groupsPerClass, \.groupsPerClass)
         override(batchMode, \.batchMode)

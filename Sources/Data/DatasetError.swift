@@ -7,14 +7,29 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     case unreadableFile(path: String, reason: String)
     case unwritableFile(path: String, reason: String)
     case emptyFile(path: String)
+    /// A FIFO, device or socket where an image file was expected; `kind` says which.
+    case notRegularFile(path: String, kind: String)
     /// A file with a JPEG extension whose bytes are something else (`detected` names what).
     case notJPEG(path: String, detected: String)
     /// libjpeg failed or warned (truncated scan, bad Huffman code, ...): the pixels cannot be trusted.
     case corruptJPEG(path: String, reason: String)
+    /// Cut short in a way libjpeg decodes without a warning; `reason` says where it ends.
+    case truncatedJPEG(path: String, reason: String)
+    /// A valid JPEG that cannot be decoded to 8-bit grey or RGB (12-bit, lossless, unknown colours).
+    case unsupportedJPEG(path: String, reason: String)
+    /// The header declares more pixels than `limit` (--max-image-pixels): refused before decoding,
+    /// since a few bytes can declare an image of gigabytes.
+    case imageTooLarge(path: String, width: Int, height: Int, limit: Int)
+    /// libjpeg needed more than `limitBytes` for its buffers, the bound that follows from the pixel limit.
+    case decoderMemoryExceeded(path: String, limitBytes: Int)
     case emptyClassFolder(path: String)
     case tooFewClasses(root: String, found: [String])
     case mismatchedClasses(split: String, path: String, expected: [String], found: [String])
     case tooFewImagesForGroups(className: String, images: Int, groups: Int)
+    /// A validation share held out of the training folder needs one image of every class, and training another.
+    case tooFewImagesToHoldOut(className: String, images: Int)
+    /// `--skip-bad` left a class of a split without images: all `skipped` of them were bad.
+    case everyImageSkipped(path: String, skipped: Int)
     case invalidOption(name: String, value: String, expected: String)
     /// A cluster CSV that does not describe this dataset; callers recompute the clustering.
     case staleClusterFile(path: String, reason: String)
@@ -29,12 +44,25 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
             return "cannot read \(path): \(reason); check its permissions or remove it (or pass --skip-bad)"
         case .unwritableFile(let path, let reason):
             return "cannot write \(path): \(reason); check that its folder exists and is writable"
+        case .notRegularFile(let path, let kind):
+            return "\(path) is \(kind), not a regular file; remove it or pass --skip-bad"
         case .emptyFile(let path):
             return "\(path) is empty (0 bytes); remove it or pass --skip-bad"
         case .notJPEG(let path, let detected):
             return "\(path) is not a JPEG (it looks like \(detected)); convert it to JPEG or remove it, or pass --skip-bad"
         case .corruptJPEG(let path, let reason):
             return "\(path) is a corrupt or truncated JPEG (libjpeg: \(reason)); replace or remove it, or pass --skip-bad"
+        case .truncatedJPEG(let path, let reason):
+            return "\(path) is a truncated JPEG (\(reason)); replace or remove it, or pass --skip-bad"
+        case .unsupportedJPEG(let path, let reason):
+            return "\(path) is a JPEG bstrain cannot decode (\(reason)); convert it to an 8-bit grey or colour JPEG, "
+                + "or remove it, or pass --skip-bad"
+        case .imageTooLarge(let path, let width, let height, let limit):
+            return "\(path) declares \(width) x \(height) = \(width * height) pixels, more than the limit of \(limit) "
+                + "(it may be a decompression bomb); raise --max-image-pixels if the image is genuine, otherwise remove it or pass --skip-bad"
+        case .decoderMemoryExceeded(let path, let limitBytes):
+            return "\(path) needs more than \(limitBytes >> 20) MiB to decode, the most an image within --max-image-pixels may take; "
+                + "remove it or pass --skip-bad"
         case .emptyClassFolder(let path):
             return "class folder \(path) holds no .jpg/.jpeg images; add images or remove the folder"
         case .tooFewClasses(let root, let found):
@@ -45,6 +73,12 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
                 + "[\(expected.joined(separator: ", "))]; every split needs the same class folders"
         case .tooFewImagesForGroups(let className, let images, let groups):
             return "class \(className) has \(images) image(s), fewer than the \(groups) groups asked; lower --groups-per-class for it"
+        case .tooFewImagesToHoldOut(let className, let images):
+            return "class \(className) has \(images) image(s): holding out a validation share of the training folder needs "
+                + "at least 2 of every class (one to validate, one to train); add images, or give a validation folder with --val"
+        case .everyImageSkipped(let path, let skipped):
+            return "class folder \(path) has no image left in this split: all \(skipped) were skipped as bad (--skip-bad); "
+                + "replace them or remove the folder"
         case .invalidOption(let name, let value, let expected):
             return "\(name) \(value) is invalid: expected \(expected)"
         case .staleClusterFile(let path, let reason):

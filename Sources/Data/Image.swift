@@ -2,7 +2,7 @@
 public struct Image: Equatable, Sendable {
     public var width: Int
     public var height: Int
-    /// 1 (grey) or 3 (RGB).
+    /// 1 (grey) or 3 (RGB); 4 (CMYK) only as input to `JPEG.encode`.
     public var channels: Int
     public var pixels: [UInt8]
 

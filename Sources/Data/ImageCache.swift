@@ -6,6 +6,12 @@ import Synchronization
 public struct SkippedImage: Equatable, Sendable {
     public var path: String
     public var error: DatasetError
+
+    /// skipped.csv: a `path,reason` header, then one row per file, quoted as RFC 4180 asks, so
+    /// a path holding a comma, quote or line break reads back as it is.
+    public static func csv(_ skipped: [SkippedImage]) -> String {
+        CSV.line(["path", "reason"]) + skipped.map { CSV.line([$0.path, "\($0.error)"]) }.joined()
+    }
 }
 
 /// Every image of one split decoded once, resized to `imageSize` x `imageSize`, and held as
@@ -44,16 +50,21 @@ public struct ImageCache: Sendable {
     ///
     /// Each JPEG is decoded with DCT scaling to the smallest scale not below `imageSize`, then
     /// resampled to `imageSize` x `imageSize` (`Image.resized`). Colour files read as grey
-    /// give ITU-R 601 luma; grey files read as RGB are replicated. A bad file throws, unless
+    /// give ITU-R 601 luma; grey files read as RGB are replicated. A file declaring more than
+    /// `maximumPixels` pixels is refused without being decoded. A bad file throws, unless
     /// `skipBad`, which leaves it out and lists it in `skipped`.
     public init(
-        decoding folder: ImageFolder, imageSize: Int, channels: Int, threads: Int = 1, skipBad: Bool = false
+        decoding folder: ImageFolder, imageSize: Int, channels: Int, threads: Int = 1, skipBad: Bool = false,
+        maximumPixels: Int = JPEG.defaultMaximumPixels
     ) throws(DatasetError) {
         guard imageSize > 0 else {
             throw .invalidOption(name: "--image-size", value: "\(imageSize)", expected: "a positive number of pixels")
         }
         guard channels == 1 || channels == 3 else {
             throw .invalidOption(name: "--channels", value: "\(channels)", expected: "1 (grey) or 3 (RGB)")
+        }
+        guard maximumPixels > 0 else {
+            throw .invalidOption(name: "--max-image-pixels", value: "\(maximumPixels)", expected: "a positive number of pixels")
         }
         let blockSize = imageSize * imageSize * channels
         var decoded = [UInt8](repeating: 0, count: folder.count * blockSize)
@@ -68,7 +79,9 @@ public struct ImageCache: Sendable {
                         let index = nextFile.add(1, ordering: .relaxed).oldValue
                         guard index < folder.count else { break }
                         do throws(DatasetError) {
-                            let image = try Self.load(folder.url(of: folder.images[index]), imageSize: imageSize, channels: channels)
+                            let image = try Self.load(
+                                folder.url(of: folder.images[index]), imageSize: imageSize, channels: channels,
+                                maximumPixels: maximumPixels)
                             let block = UnsafeMutableBufferPointer(rebasing: decoded[(index * blockSize)..<((index + 1) * blockSize)])
                             _ = block.initialize(from: image.pixels)
                         } catch {
@@ -91,7 +104,9 @@ public struct ImageCache: Sendable {
         var keptFolder = folder
         keptFolder.images = kept
         for (label, count) in keptFolder.classCounts.enumerated() where count == 0 {
-            throw .emptyClassFolder(path: folder.root.appendingPathComponent(folder.classNames[label]).path)
+            let path = folder.root.appendingPathComponent(folder.classNames[label]).path
+            let skippedOfClass = folder.classCounts[label]
+            throw skippedOfClass > 0 ? .everyImageSkipped(path: path, skipped: skippedOfClass) : .emptyClassFolder(path: path)
         }
         self.imageSize = imageSize
         self.channels = channels
@@ -107,15 +122,11 @@ public struct ImageCache: Sendable {
             pixels: Array(pixels[(index * pixelsPerImage)..<((index + 1) * pixelsPerImage)]))
     }
 
-    private static func load(_ url: URL, imageSize: Int, channels: Int) throws(DatasetError) -> Image {
-        let bytes: Data
-        do {
-            bytes = try Data(contentsOf: url)
-        } catch {
-            throw .unreadableFile(path: url.path, reason: error.localizedDescription)
-        }
+    private static func load(_ url: URL, imageSize: Int, channels: Int, maximumPixels: Int) throws(DatasetError) -> Image {
+        let bytes = try RegularFile.contents(of: url.path)
         let image = try JPEG.decode(
-            bytes, path: url.path, channels: channels, minimumWidth: imageSize, minimumHeight: imageSize)
+            bytes, path: url.path, channels: channels, minimumWidth: imageSize, minimumHeight: imageSize,
+            maximumPixels: maximumPixels)
         return image.resized(width: imageSize, height: imageSize)
     }
 

@@ -28,15 +28,20 @@ public struct ImageFolder: Sendable {
         self.images = images
     }
 
-    /// Lists `root`, checking it has at least two non-empty class folders.
+    /// Lists `root`, checking it has at least two non-empty class folders. Class folders and
+    /// their subfolders may be symbolic links (`JPEGFileSearch`).
     public static func scan(_ root: URL) throws(DatasetError) -> ImageFolder {
-        let classNames = try subfolders(of: root)
+        guard JPEGFileSearch.isFolder(root.path) else { throw .missingDirectory(path: root.path) }
+        let classNames = try JPEGFileSearch.visibleEntries(of: root.path).filter {
+            JPEGFileSearch.isFolder(root.appendingPathComponent($0).path)
+        }
         guard classNames.count >= 2 else { throw .tooFewClasses(root: root.path, found: classNames) }
         var images: [LabeledImage] = []
         for (label, name) in classNames.enumerated() {
-            let paths = try jpegFiles(in: root.appendingPathComponent(name), prefix: name)
-            guard !paths.isEmpty else { throw .emptyClassFolder(path: root.appendingPathComponent(name).path) }
-            images += paths.map { LabeledImage(path: $0, label: label) }
+            let folder = root.appendingPathComponent(name).path
+            let paths = try JPEGFileSearch.relativePaths(under: folder)
+            guard !paths.isEmpty else { throw .emptyClassFolder(path: folder) }
+            images += paths.map { LabeledImage(path: name + "/" + $0, label: label) }
         }
         return ImageFolder(root: root, classNames: classNames, images: images)
     }
@@ -51,41 +56,5 @@ public struct ImageFolder: Sendable {
         var counts = [Int](repeating: 0, count: classNames.count)
         for image in images { counts[image.label] += 1 }
         return counts
-    }
-
-    private static func subfolders(of root: URL) throws(DatasetError) -> [String] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw .missingDirectory(path: root.path)
-        }
-        let entries = try contents(of: root)
-        return entries.filter { isFolder($0) }.map(\.lastPathComponent).sorted()
-    }
-
-    private static func jpegFiles(in folder: URL, prefix: String) throws(DatasetError) -> [String] {
-        var found: [String] = []
-        for entry in try contents(of: folder) {
-            let name = prefix + "/" + entry.lastPathComponent
-            if isFolder(entry) {
-                found += try jpegFiles(in: entry, prefix: name)
-            } else if ["jpg", "jpeg"].contains(entry.pathExtension.lowercased()) {
-                found.append(name)
-            }
-        }
-        return found.sorted()
-    }
-
-    private static func contents(of folder: URL) throws(DatasetError) -> [URL] {
-        do {
-            return try FileManager.default.contentsOfDirectory(
-                at: folder, includingPropertiesForKeys: [.isDirectoryKey], options: [.skipsHiddenFiles])
-        } catch {
-            throw .unreadableDirectory(path: folder.path, reason: error.localizedDescription)
-        }
-    }
-
-    private static func isFolder(_ url: URL) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 }

@@ -26,7 +26,7 @@ public struct ImageFolderDataset: Sendable {
             train = scanned
             validation = try Self.scan(validationRoot, split: "validation", classNames: scanned.classNames)
         } else if validationFraction > 0 {
-            (train, validation) = Self.stratifiedSplit(scanned, fraction: validationFraction, seed: seed)
+            (train, validation) = try Self.stratifiedSplit(scanned, fraction: validationFraction, seed: seed)
         } else {
             (train, validation) = (scanned, nil)
         }
@@ -45,10 +45,17 @@ public struct ImageFolderDataset: Sendable {
 
     /// Holds out round(fraction x count) images of every class (at least one, and never the
     /// last one), chosen by a shuffle keyed by (seed, class); both parts keep the sorted order.
-    static func stratifiedSplit(_ folder: ImageFolder, fraction: Double, seed: UInt64) -> (ImageFolder, ImageFolder) {
+    /// A class of one image can give none, and a validation split without it could not be
+    /// evaluated on that class, so it is refused.
+    static func stratifiedSplit(
+        _ folder: ImageFolder, fraction: Double, seed: UInt64
+    ) throws(DatasetError) -> (ImageFolder, ImageFolder) {
         var held = Set<Int>()
         for label in folder.classNames.indices {
             var members = folder.images.indices.filter { folder.images[$0].label == label }
+            guard members.count >= 2 else {
+                throw .tooFewImagesToHoldOut(className: folder.classNames[label], images: members.count)
+            }
             let count = min(members.count - 1, max(1, Int((fraction * Double(members.count)).rounded())))
             var generator = SplitMix64(seed: SplitMix64.key(seed, 0x5B1_17, UInt64(label)))
             generator.shuffle(&members)

@@ -3,8 +3,9 @@ import Foundation
 
 /// The images named on a command line (`bstrain predict PATH...`): a file is taken as named,
 /// whatever its extension (a non-JPEG is then reported by the decoder); a folder is searched
-/// recursively for .jpg/.jpeg files, hidden entries skipped, in sorted order. Each file is
-/// listed once, under the first spelling that reached it.
+/// for .jpg/.jpeg files as a class folder is (`JPEGFileSearch`: recursively, hidden entries
+/// skipped, links followed but no folder twice), in sorted order. Each file is listed once,
+/// under the first spelling that reached it.
 public struct ImageFileList {
     /// The files in order, spelled as given (a folder's files under the folder's spelling).
     public let paths: [String]
@@ -34,9 +35,9 @@ public struct ImageFileList {
                 continue
             }
             do {
-                try Self.jpegFiles(in: argument).forEach(add)
+                try JPEGFileSearch.relativePaths(under: argument).forEach { add((argument as NSString).appendingPathComponent($0)) }
             } catch {
-                failures.append((argument, "cannot list the folder: \(error.localizedDescription)"))
+                failures.append((argument, "\(error)"))
             }
         }
         self.paths = paths
@@ -59,20 +60,5 @@ public struct ImageFileList {
     /// `path` made absolute and standardised, without the leading slash: its path in `folder`.
     private static func folderPath(_ path: String) -> String {
         String(URL(fileURLWithPath: path).standardizedFileURL.path.dropFirst())
-    }
-
-    private static func jpegFiles(in folder: String) throws -> [String] {
-        var found: [String] = []
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() where !name.hasPrefix(".") {
-            let path = (folder as NSString).appendingPathComponent(name)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
-                found += try jpegFiles(in: path)
-            } else if ["jpg", "jpeg"].contains((name as NSString).pathExtension.lowercased()) {
-                found.append(path)
-            }
-        }
-        return found
     }
 }

@@ -30,24 +30,25 @@ public struct Inference {
 extension TrainedModel {
     /// Decodes every image of `folder` as training does and runs the model on them. Files that
     /// fail to decode are listed in `failures` rather than thrown, so one bad file does not
-    /// cost the others' results.
-    public func infer(_ folder: ImageFolder, threads: Int) throws -> Inference {
+    /// cost the others' results. Files declaring more than `maximumPixels` pixels are such failures.
+    public func infer(_ folder: ImageFolder, threads: Int, maximumPixels: Int = JPEG.defaultMaximumPixels) throws -> Inference {
         // One pseudo-class: the folder's labels may not index the model's outputs, and the
         // cross-entropy the evaluator computes on the way means nothing here.
         let unlabeled = ImageFolder(root: folder.root, classNames: ["unlabeled"], images: folder.images.map { LabeledImage(path: $0.path, label: 0) })
         var cache: ImageCache
         var failures: [(path: String, error: DatasetError)] = []
         do {
-            cache = try decode(unlabeled, threads: threads, skipBad: true)
+            cache = try decode(unlabeled, threads: threads, skipBad: true, maximumPixels: maximumPixels)
         } catch {
-            // Every file failed together, which the cache reports as an empty class. Decoding
+            // Every file failed together, which the cache reports for its one class. Decoding
             // is deterministic, but memory pressure (large progressive JPEGs decoded on several
             // threads at once) can fail a file that decodes alone: retry one file at a time.
-            guard case .emptyClassFolder = error else { throw error }
+            guard case .everyImageSkipped = error else { throw error }
             var decodable: [LabeledImage] = []
             for image in unlabeled.images {
                 do {
-                    _ = try decode(ImageFolder(root: unlabeled.root, classNames: unlabeled.classNames, images: [image]), threads: 1)
+                    let alone = ImageFolder(root: unlabeled.root, classNames: unlabeled.classNames, images: [image])
+                    _ = try decode(alone, threads: 1, maximumPixels: maximumPixels)
                     decodable.append(image)
                 } catch {
                     failures.append((unlabeled.url(of: image).path, error))
@@ -57,7 +58,8 @@ extension TrainedModel {
                 return Inference(images: [], probabilities: [], embeddings: [], embeddingWidth: model.embeddingWidth, failures: failures)
             }
             cache = try decode(
-                ImageFolder(root: unlabeled.root, classNames: unlabeled.classNames, images: decodable), threads: 1, skipBad: true)
+                ImageFolder(root: unlabeled.root, classNames: unlabeled.classNames, images: decodable), threads: 1, skipBad: true,
+                maximumPixels: maximumPixels)
         }
         let evaluation = try evaluate(cache, threads: threads)
         let labels = Dictionary(folder.images.map { ($0.path, $0.label) }, uniquingKeysWith: { first, _ in first })

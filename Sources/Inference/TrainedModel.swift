@@ -62,10 +62,14 @@ public final class TrainedModel {
         }
     }
 
-    /// Decodes `folder` at the image size and channels the model was trained on, as training does.
-    public func decode(_ folder: ImageFolder, threads: Int, skipBad: Bool = false) throws(DatasetError) -> ImageCache {
+    /// Decodes `folder` at the image size and channels the model was trained on, as training does,
+    /// refusing files that declare more than `maximumPixels` pixels.
+    public func decode(
+        _ folder: ImageFolder, threads: Int, skipBad: Bool = false, maximumPixels: Int = JPEG.defaultMaximumPixels
+    ) throws(DatasetError) -> ImageCache {
         try ImageCache(
-            decoding: folder, imageSize: metadata.imageSize, channels: metadata.channels, threads: threads, skipBad: skipBad)
+            decoding: folder, imageSize: metadata.imageSize, channels: metadata.channels, threads: threads, skipBad: skipBad,
+            maximumPixels: maximumPixels)
     }
 
     /// Probabilities and embeddings of every image of `cache`, on `threads` threads (OpenBLAS's

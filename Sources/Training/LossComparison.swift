@@ -189,7 +189,7 @@ public struct LossComparison {
             train: URL(fileURLWithPath: base.train), validation: base.val.map { URL(fileURLWithPath: $0) },
             validationFraction: base.valFraction, test: base.test.map { URL(fileURLWithPath: $0) }, seed: base.seed)
         guard let folder = dataset.test ?? dataset.validation else { throw TrainingError.noValidationSet }
-        return try trained.decode(folder, threads: threads, skipBad: base.skipBad)
+        return try trained.decode(folder, threads: threads, skipBad: base.skipBad, maximumPixels: base.maxImagePixels)
     }
 
     /// table.md, table.csv and roc-<network>.svg in `outputPath`.

@@ -225,15 +225,14 @@ public final class Trainer {
     private func decode(_ folder: ImageFolder, split: String) throws -> ImageCache {
         try ImageCache(
             decoding: folder, imageSize: configuration.imageSize, channels: configuration.channels,
-            threads: settings.threads, skipBad: configuration.skipBad)
+            threads: settings.threads, skipBad: configuration.skipBad, maximumPixels: configuration.maxImagePixels)
     }
 
     private func writeSkipped(_ caches: [ImageCache], to runDirectory: RunDirectory?) throws {
         let skipped = caches.flatMap(\.skipped)
         guard let runDirectory, !skipped.isEmpty else { return }
         display?.warning("skipped \(skipped.count) bad image(s) (--skip-bad); the list is in \(runDirectory.file("skipped.csv"))")
-        let rows = skipped.map { "\"\($0.path)\",\"\("\($0.error)".replacingOccurrences(of: "\"", with: "'"))\"" }
-        try runDirectory.write((["path,reason"] + rows).joined(separator: "\n") + "\n", to: "skipped.csv")
+        try runDirectory.write(SkippedImage.csv(skipped), to: "skipped.csv")
     }
 
     /// K-means groups of the training set: rank 0 reuses clusters.csv when it matches, otherwise

@@ -1,3 +1,4 @@
+import Data
 import Foundation
 import Networks
 import Yams
@@ -15,6 +16,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var channels: Int = 1
     public var augment: Bool = false
     public var skipBad: Bool = false
+    public var maxImagePixels: Int = JPEG.defaultMaximumPixels
     public var skipNonfinite: Bool = false
     public var groupsPerClass: String = "2"
     public var batchMode: String = "ratio"
@@ -52,7 +54,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case train, val, valFraction = "val-fraction", test, imageSize = "image-size", channels, augment
-        case skipBad = "skip-bad", skipNonfinite = "skip-nonfinite", groupsPerClass = "groups-per-class", batchMode = "batch-mode"
+        case skipBad = "skip-bad", maxImagePixels = "max-image-pixels", skipNonfinite = "skip-nonfinite", groupsPerClass = "groups-per-class", batchMode = "batch-mode"
         case model, loss, margin, lambda, bstSquare = "bst-square"
         case optimizer, lr, weightDecay = "weight-decay", momentum, batch, epochs
         case lrFactor = "lr-factor", lrPatience = "lr-patience", minLr = "min-lr"
@@ -112,6 +114,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         try read(.channels, \.channels)
         try read(.augment, \.augment)
         try read(.skipBad, \.skipBad)
+        try read(.maxImagePixels, \.maxImagePixels)
         try read(.skipNonfinite, \.skipNonfinite)
         try read(.groupsPerClass, \.groupsPerClass)
         try read(.batchMode, \.batchMode)

@@ -7,6 +7,11 @@ import Testing
             .emptyFile(path: "/d/a/x.jpg"), .notJPEG(path: "/d/a/x.jpg", detected: "a PNG image"),
             .corruptJPEG(path: "/d/a/x.jpg", reason: "Premature end of JPEG file"),
             .unreadableFile(path: "/d/a/x.jpg", reason: "permission denied"),
+            .truncatedJPEG(path: "/d/a/x.jpg", reason: "the file ends before its last progressive scan"),
+            .unsupportedJPEG(path: "/d/a/x.jpg", reason: "Unsupported JPEG data precision 12"),
+            .notRegularFile(path: "/d/a/x.jpg", kind: "a named pipe (FIFO)"),
+            .imageTooLarge(path: "/d/a/x.jpg", width: 32000, height: 32000, limit: 89_478_485),
+            .decoderMemoryExceeded(path: "/d/a/x.jpg", limitBytes: 1 << 30),
         ]
         for error in errors {
             #expect(error.description.contains("/d/a/x.jpg"))

@@ -64,6 +64,62 @@ enum Fixtures {
         return root
     }
 
+    /// `jpeg` with the size in its frame header (SOF) replaced: the header then declares an image
+    /// its scan data does not hold, as a decompression bomb's does.
+    static func declaringSize(_ jpeg: Data, width: Int, height: Int) -> Data {
+        var bytes = [UInt8](jpeg)
+        var index = 2
+        while index + 9 < bytes.count {
+            precondition(bytes[index] == 0xFF, "not at a marker")
+            let marker = bytes[index + 1]
+            if (0xC0...0xCF).contains(marker) && ![0xC4, 0xC8, 0xCC].contains(marker) {
+                bytes.replaceSubrange((index + 5)..<(index + 9), with: [
+                    UInt8(height >> 8), UInt8(height & 0xFF), UInt8(width >> 8), UInt8(width & 0xFF),
+                ])
+                return Data(bytes)
+            }
+            index += 2 + Int(bytes[index + 2]) << 8 + Int(bytes[index + 3])
+        }
+        preconditionFailure("no frame header")
+    }
+
+    /// The offsets of `jpeg`'s start-of-scan markers, and the end of the last scan's data.
+    static func scans(of jpeg: Data) -> (starts: [Int], end: Int) {
+        let bytes = [UInt8](jpeg)
+        var starts: [Int] = []
+        var index = 2
+        while index + 3 < bytes.count {
+            let marker = bytes[index + 1]
+            if marker == 0xD9 { break }
+            let length = Int(bytes[index + 2]) << 8 + Int(bytes[index + 3])
+            index += 2 + length
+            guard marker == 0xDA else { continue }
+            starts.append(index - 2 - length)
+            // Entropy-coded data runs to the next marker other than a stuffed 0xFF00 or an RSTn.
+            while !(bytes[index] == 0xFF && bytes[index + 1] != 0 && !(0xD0...0xD7).contains(bytes[index + 1])) { index += 1 }
+        }
+        return (starts, index)
+    }
+
+    /// `jpeg` cut at byte `length` and closed with an end-of-image marker, as a file cut short
+    /// and repaired by a careless tool looks.
+    static func cut(_ jpeg: Data, at length: Int) -> Data {
+        jpeg.prefix(length) + Data([0xFF, 0xD9])
+    }
+
+    /// `jpeg` without its segments of type `marker` (0xEE: Adobe's APP14).
+    static func removingSegments(_ jpeg: Data, marker: UInt8) -> Data {
+        let bytes = [UInt8](jpeg)
+        var kept = Array(bytes[0..<2])
+        var index = 2
+        while index + 3 < bytes.count, bytes[index + 1] != 0xDA {
+            let end = index + 2 + Int(bytes[index + 2]) << 8 + Int(bytes[index + 3])
+            if bytes[index + 1] != marker { kept += bytes[index..<end] }
+            index = end
+        }
+        return Data(kept + bytes[index...])
+    }
+
     static func meanAbsoluteDifference(_ first: [UInt8], _ second: [UInt8]) -> Double {
         zip(first, second).reduce(0.0) { $0 + abs(Double($1.0) - Double($1.1)) } / Double(first.count)
     }

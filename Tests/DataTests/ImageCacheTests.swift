@@ -47,6 +47,25 @@ import Testing
         }
     }
 
+    /// Opening a FIFO for reading waits for a writer, and /dev/zero never ends: both are refused
+    /// from what they are, without being read.
+    @Test func fifosAndDevicesAreNotRegularFiles() throws {
+        let root = Fixtures.imageFolder(counts: [2, 2])
+        let fifo = root.appendingPathComponent("class-0/pipe.jpg").path
+        let device = root.appendingPathComponent("class-1/zero.jpg").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        try FileManager.default.createSymbolicLink(atPath: device, withDestinationPath: "/dev/zero")
+        let folder = try ImageFolder.scan(root)
+        #expect(throws: DatasetError.notRegularFile(path: fifo, kind: "a named pipe (FIFO)")) {
+            try ImageCache(decoding: folder, imageSize: 8, channels: 1)
+        }
+        let skipping = try ImageCache(decoding: folder, imageSize: 8, channels: 1, skipBad: true)
+        #expect(skipping.skipped == [
+            SkippedImage(path: fifo, error: .notRegularFile(path: fifo, kind: "a named pipe (FIFO)")),
+            SkippedImage(path: device, error: .notRegularFile(path: device, kind: "a character device")),
+        ])
+    }
+
     @Test func skipBadLeavesBadFilesOutAndListsThem() throws {
         let root = Fixtures.imageFolder(counts: [2, 3])
         for kind in ["truncated", "empty", "png", "text"] {
@@ -61,10 +80,44 @@ import Testing
         #expect(cache.pixels == clean.pixels)
     }
 
-    @Test func classWithOnlyBadFilesIsEmptyEvenWhenSkipping() throws {
+    /// The decompression bomb is skipped like any bad file, without decoding it.
+    @Test func fileDeclaringTooManyPixelsIsRefusedOrSkipped() throws {
+        let root = Fixtures.imageFolder(counts: [2, 2])
+        let small = JPEG.encode(Fixtures.pattern(width: 32, height: 32, channels: 1), options: [.progressive, .arithmeticCoding])
+        Fixtures.write(Fixtures.declaringSize(small, width: 32000, height: 32000), to: root, "class-0/bomb.jpg")
+        let bomb = root.appendingPathComponent("class-0/bomb.jpg").path
+        let folder = try ImageFolder.scan(root)
+        #expect(throws: DatasetError.imageTooLarge(path: bomb, width: 32000, height: 32000, limit: JPEG.defaultMaximumPixels)) {
+            try ImageCache(decoding: folder, imageSize: 8, channels: 1)
+        }
+        let skipping = try ImageCache(decoding: folder, imageSize: 8, channels: 1, skipBad: true)
+        #expect(skipping.count == 4 && skipping.skipped.map(\.path) == [bomb])
+        #expect(throws: DatasetError.imageTooLarge(path: bomb, width: 32000, height: 32000, limit: 255)) {
+            try ImageCache(decoding: folder, imageSize: 8, channels: 1, maximumPixels: 255)
+        }
+        #expect(throws: DatasetError.invalidOption(name: "--max-image-pixels", value: "0", expected: "a positive number of pixels")) {
+            try ImageCache(decoding: folder, imageSize: 8, channels: 1, maximumPixels: 0)
+        }
+    }
+
+    /// Quotes were written unescaped inside quoted fields, and quotes in reasons turned into '.
+    @Test func skippedListReadsBackAsCSV() throws {
+        let root = Fixtures.imageFolder(counts: [2, 2])
+        let names = ["say \"hi\", there.jpg", "line\nbreak.jpg", "plain.jpg"]
+        for name in names { Fixtures.write(Self.badBytes("text"), to: root, "class-0/\(name)") }
+        let cache = try ImageCache(decoding: ImageFolder.scan(root), imageSize: 8, channels: 1, skipBad: true)
+        let rows = CSV.rows(SkippedImage.csv(cache.skipped))
+        #expect(rows.first == ["path", "reason"])
+        #expect(rows.dropFirst().map { $0[0] } == cache.skipped.map(\.path))
+        #expect(rows.dropFirst().map { $0[1] } == cache.skipped.map { "\($0.error)" })
+        #expect(Set(rows.dropFirst().map { URL(fileURLWithPath: $0[0]).lastPathComponent }) == Set(names))
+    }
+
+    @Test func classWithOnlyBadFilesIsRefusedEvenWhenSkipping() throws {
         let root = Fixtures.imageFolder(counts: [2])
         Fixtures.write(Self.badBytes("empty"), to: root, "class-9/empty.jpg")
-        #expect(throws: DatasetError.emptyClassFolder(path: root.appendingPathComponent("class-9").path)) {
+        Fixtures.write(Self.badBytes("text"), to: root, "class-9/text.jpg")
+        #expect(throws: DatasetError.everyImageSkipped(path: root.appendingPathComponent("class-9").path, skipped: 2)) {
             try ImageCache(decoding: ImageFolder.scan(root), imageSize: 8, channels: 1, skipBad: true)
         }
     }

@@ -19,10 +19,22 @@ import Testing
     }
 
     @Test func everyClassKeepsATrainingImageAndGivesOneToValidation() throws {
-        let root = Fixtures.imageFolder(counts: [2, 1], size: 8)
+        let root = Fixtures.imageFolder(counts: [2, 3], size: 8)
         let dataset = try ImageFolderDataset(train: root, validationFraction: 0.01)
-        #expect(dataset.train.classCounts == [1, 1])
-        #expect(dataset.validation!.classCounts == [1, 0])
+        #expect(dataset.train.classCounts == [1, 2])
+        #expect(dataset.validation!.classCounts == [1, 1])
+        let most = try ImageFolderDataset(train: root, validationFraction: 0.99)
+        #expect(most.train.classCounts == [1, 1])
+    }
+
+    /// It used to leave the class out of validation, which then failed as "holds no images".
+    @Test func classWithOneImageCannotGiveOneToValidation() throws {
+        let root = Fixtures.imageFolder(counts: [3, 1], size: 8)
+        #expect(throws: DatasetError.tooFewImagesToHoldOut(className: "class-1", images: 1)) {
+            try ImageFolderDataset(train: root, validationFraction: 0.1)
+        }
+        #expect(try ImageFolderDataset(train: root, validation: root).train.classCounts == [3, 1])
+        #expect(try ImageFolderDataset(train: root, validationFraction: 0).train.classCounts == [3, 1])
     }
 
     @Test func zeroFractionHoldsNothingOut() throws {

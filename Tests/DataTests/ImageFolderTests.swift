@@ -31,6 +31,35 @@ import Testing
         }
     }
 
+    /// A class folder may be a link to where its images live, and so may a folder inside it.
+    @Test func symbolicLinksToFoldersAreFollowed() throws {
+        let root = Fixtures.imageFolder(counts: [2])
+        let elsewhere = Fixtures.imageFolder(counts: [3, 1])
+        try FileManager.default.createSymbolicLink(
+            atPath: root.appendingPathComponent("linked").path, withDestinationPath: elsewhere.appendingPathComponent("class-0").path)
+        try FileManager.default.createSymbolicLink(
+            atPath: root.appendingPathComponent("class-0/more").path, withDestinationPath: elsewhere.appendingPathComponent("class-1").path)
+        let folder = try ImageFolder.scan(root)
+        #expect(folder.classNames == ["class-0", "linked"])
+        #expect(folder.images.map(\.path) == [
+            "class-0/image-0.jpg", "class-0/image-1.jpg", "class-0/more/image-0.jpg",
+            "linked/image-0.jpg", "linked/image-1.jpg", "linked/image-2.jpg",
+        ])
+    }
+
+    /// `ln -s . self` (or three such links) must neither list a file twice nor recurse forever.
+    @Test func linksBackToAnEnclosingFolderAreNotEnteredAgain() throws {
+        let root = Fixtures.imageFolder(counts: [1, 1])
+        for (name, target) in [("self", "."), ("again", "."), ("loop", "../class-0"), ("deeper", "nested")] {
+            try FileManager.default.createSymbolicLink(
+                atPath: root.appendingPathComponent("class-0/\(name)").path, withDestinationPath: target)
+        }
+        Fixtures.write(Fixtures.jpeg(), to: root, "class-0/nested/inner.jpg")
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("class-0/nested/up").path, withDestinationPath: "..")
+        let folder = try ImageFolder.scan(root)
+        #expect(folder.images.map(\.path) == ["class-0/deeper/inner.jpg", "class-0/image-0.jpg", "class-1/image-0.jpg"])
+    }
+
     @Test func oneClassIsRefused() {
         let root = Fixtures.imageFolder(counts: [3])
         #expect(throws: DatasetError.tooFewClasses(root: root.path, found: ["class-0"])) {

@@ -31,6 +31,19 @@ import Inference
         #expect(list.failures.map(\.path) == ["\(root)/missing.jpg"])
     }
 
+    /// `ln -s . self` gave 41 predictions for one image, and three such links never finished.
+    @Test func linksBackToTheFolderListEachFileOnce() throws {
+        let root = try makeTree()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for name in ["self", "again", "more"] {
+            try FileManager.default.createSymbolicLink(atPath: "\(root)/c/\(name)", withDestinationPath: ".")
+        }
+        try FileManager.default.createSymbolicLink(atPath: "\(root)/linked", withDestinationPath: "\(root)/c")
+        let list = ImageFileList([root])
+        #expect(list.paths == ["\(root)/a/1.jpg", "\(root)/b.JPEG", "\(root)/c/d/2.jpeg"])
+        #expect(ImageFileList(["\(root)/linked"]).paths == ["\(root)/linked/d/2.jpeg"])
+    }
+
     @Test func theFolderNamesEveryFileAbsoluteAndMapsBackToItsSpelling() throws {
         let root = try makeTree()
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 10's bad-input matrix: every case must end with a non-zero exit, one clear message
 # naming the cause (checked for a fragment), no crash trace, and an existing run left as it
-# was. With --table FILE it also writes the README's table of cases and messages.
+# was; inputs that are fine, or fine to skip, must then succeed. With --table FILE it also
+# writes the README's table of cases and messages.
 source "$(dirname "$0")/lib.sh"
 table="${2:-}"
 [[ "${1:-}" == --table ]] || table=""
@@ -62,6 +63,55 @@ elif [[ $(id -u) -ne 0 ]]; then
     copy_data; chmod 000 "$work/bad/class-0/$(ls "$work/bad/class-0" | head -n1)"
     expect "unreadable file" "permission" "$bstrain" train "${common[@]}" --train "$work/bad" --run-dir "$work/r8"
 fi
+# Arithmetic-coded files, which neither `bstrain synth` nor Python's standard library can
+# write: fixtures/ holds two made by libjpeg-turbo (grey sine pattern, quality 90; 96x128 in
+# one scan, 64x64 progressive). jpeg_edit SOURCE TARGET EDIT writes an edited copy.
+fixtures="$(dirname "$0")/fixtures"
+jpeg_edit() {
+    python3 - "$@" <<'PY'
+import struct, sys
+source, target, edit = sys.argv[1:]
+data = bytearray(open(source, "rb").read())
+segments, index = [], 2  # (marker, offset) of each segment up to the end of the image
+while data[index + 1] != 0xD9:
+    marker, length = data[index + 1], struct.unpack(">H", data[index + 2:index + 4])[0]
+    segments.append((marker, index))
+    index += 2 + length
+    if marker == 0xDA:  # entropy-coded data runs to the next marker that is not 0xFF00 or RSTn
+        while not (data[index] == 0xFF and data[index + 1] != 0 and not 0xD0 <= data[index + 1] <= 0xD7):
+            index += 1
+frame = next(offset for marker, offset in segments if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC))
+scans = [offset for marker, offset in segments if marker == 0xDA]
+if edit == "declare-32000":  # the frame header claims 32000 x 32000 pixels
+    data[frame + 5:frame + 9] = struct.pack(">HH", 32000, 32000)
+elif edit == "cut-scan":  # the first scan cut in half, the end-of-image marker kept
+    data = data[:(scans[0] + index) // 2] + b"\xff\xd9"
+elif edit == "drop-last-scans":  # a progressive file closed with EOI before its last two scans
+    data = data[:scans[-2]] + b"\xff\xd9"
+elif edit == "12-bit":
+    data[frame + 4] = 12
+open(target, "wb").write(data)
+PY
+}
+copy_data; jpeg_edit "$fixtures/progressive-arithmetic.jpg" "$work/bad/class-0/bomb.jpg" declare-32000
+expect "JPEG declaring 32000 x 32000 pixels (decompression bomb)" "bomb.jpg" "$bstrain" train "${common[@]}" --train "$work/bad" --run-dir "$work/r20"
+expect "--max-image-pixels 0" "--max-image-pixels" "$bstrain" train "${common[@]}" --train "$good" --max-image-pixels 0 --run-dir "$work/r21"
+copy_data; jpeg_edit "$fixtures/arithmetic.jpg" "$work/bad/class-1/cut.jpg" cut-scan
+expect "arithmetic-coded JPEG cut short, end marker kept" "cut.jpg" "$bstrain" train "${common[@]}" --train "$work/bad" --run-dir "$work/r22"
+copy_data; jpeg_edit "$fixtures/progressive-arithmetic.jpg" "$work/bad/class-1/partial.jpg" drop-last-scans
+expect "progressive JPEG without its last scans" "partial.jpg" "$bstrain" train "${common[@]}" --train "$work/bad" --run-dir "$work/r23"
+copy_data; jpeg_edit "$good/class-0/$(ls "$good/class-0" | head -n1)" "$work/bad/class-0/deep.jpg" 12-bit
+expect "JPEG with 12-bit samples" "cannot decode" "$bstrain" train "${common[@]}" --train "$work/bad" --run-dir "$work/r24"
+copy_data; mkfifo "$work/bad/class-0/pipe.jpg"
+expect "named pipe (FIFO) named .jpg" "not a regular file" timeout 60 "$bstrain" train "${common[@]}" --train "$work/bad" --run-dir "$work/r25"
+copy_data; ln -s /dev/null "$work/bad/class-1/null.jpg"
+expect "link to /dev/null named .jpg" "not a regular file" "$bstrain" train "${common[@]}" --train "$work/bad" --run-dir "$work/r26"
+copy_data; mkdir "$work/bad/class-2"; cp "$good/class-0/$(ls "$good/class-0" | head -n1)" "$work/bad/class-2/"
+expect "class with a single image, validation held out" "holding out" "$bstrain" train --model tiny --image-size 64 --train "$work/bad" --run-dir "$work/r27"
+copy_data; mkdir "$work/bad/class-2" "$work/val2"; echo "not an image" > "$work/bad/class-2/notes.jpg"
+cp -r "$work/data/val/." "$work/val2/"; cp -r "$work/bad/class-2" "$work/val2/"
+expect "every image of a class bad, with --skip-bad" "skipped as bad" "$bstrain" train "${common[@]}" --val "$work/val2" --train "$work/bad" --skip-bad --run-dir "$work/r28"
+
 expect "--batch 1" "--batch 1" "$bstrain" train "${common[@]}" --train "$good" --batch 1 --run-dir "$work/r9"
 expect "batch smaller than the ranks" "--batch 3" mpirun_local -n 4 "$bstrain" train "${common[@]}" --train "$good" --batch 3 --run-dir "$work/r10"
 expect "unknown network" "resnet50" "$bstrain" train "${common[@]}" --train "$good" --model resnet50 --run-dir "$work/r11"
@@ -91,6 +141,29 @@ holder=$!
 for _ in $(seq 300); do [[ -s "$work/busy/run.lock" ]] && break; sleep 0.1; done
 expect "second run on a run directory in use" "another bstrain run" "$bstrain" train "${common[@]}" --train "$good" --run-dir "$work/busy" --overwrite
 kill -INT "$holder"; wait "$holder" || true
+
+# Inputs that are fine, or fine to skip: each must succeed.
+# check DESCRIPTION COMMAND...: runs COMMAND, counts a failure unless it exits 0.
+check() {
+    local description=$1
+    shift
+    local output
+    if output=$("$@" 2>&1); then echo "ok    $description"; else echo "FAIL  $description: $output"; failures=$((failures + 1)); fi
+}
+copy_data; jpeg_edit "$fixtures/progressive-arithmetic.jpg" "$work/bad/class-0/bomb.jpg" declare-32000
+echo "not an image" > "$work/bad/class-1/say \"hi\", there.jpg"
+check "--skip-bad skips the bomb and lists every skipped path as CSV" bash -c '
+    "$1" train "${@:3}" --train "$2/bad" --skip-bad --run-dir "$2/s1" >/dev/null
+    python3 -c "import csv, sys; rows = list(csv.reader(open(sys.argv[1]))); \
+        assert sorted(row[0].rsplit(\"/\", 1)[1] for row in rows[1:]) == [\"bomb.jpg\", \"say \\\"hi\\\", there.jpg\"], rows" "$2/s1/skipped.csv"
+    ' _ "$bstrain" "$work" "${common[@]}"
+copy_data; mv "$work/bad/class-1" "$work/elsewhere"; ln -s "$work/elsewhere" "$work/bad/class-1"
+check "class folder that is a symbolic link" "$bstrain" train "${common[@]}" --train "$work/bad" --run-dir "$work/s2"
+rm -r "$work/elsewhere"
+mkdir "$work/loops"; cp "$good/class-0/$(ls "$good/class-0" | head -n1)" "$work/loops/"
+for name in self again more; do ln -s . "$work/loops/$name"; done
+check "predict on a folder with three links to itself lists its one image once" bash -c '
+    [[ $(timeout 60 "$1" predict --weights "$2" --threads 1 "$3" | wc -l) == 2 ]]' _ "$bstrain" "$work/run/weights/best.safetensors" "$work/loops"
 
 [[ "$(fingerprint)" == "$before" ]] || { echo "FAIL  the existing run's files changed"; failures=$((failures + 1)); }
 

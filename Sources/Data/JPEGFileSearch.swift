@@ -1,0 +1,62 @@
+import Foundation
+
+/// The .jpg/.jpeg files under a folder: the one search behind a class folder's images and
+/// `predict DIR`.
+///
+/// Hidden entries (names starting with a dot) are skipped. Symbolic links are followed, to
+/// files and folders alike (a class folder may be a link to where the images live), but no
+/// folder is entered twice: folders are told apart by device and inode, so a link to an
+/// enclosing folder (`ln -s . self`) neither lists its files again nor recurses forever.
+public enum JPEGFileSearch {
+    /// Whether `name` ends in .jpg or .jpeg, in any case.
+    public static func hasJPEGExtension(_ name: String) -> Bool {
+        ["jpg", "jpeg"].contains((name as NSString).pathExtension.lowercased())
+    }
+
+    /// The files' paths relative to `folder`, sorted. An entry that is not a folder counts by its
+    /// name alone, so a broken link or a pipe named .jpg is listed, for the reader to report.
+    public static func relativePaths(under folder: String) throws(DatasetError) -> [String] {
+        var visited = Set<FolderIdentity>()
+        var found: [String] = []
+        try search(folder, prefix: "", visited: &visited, found: &found)
+        return found.sorted()
+    }
+
+    /// The visible entries of `folder`, sorted, following it if it is a link.
+    public static func visibleEntries(of folder: String) throws(DatasetError) -> [String] {
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasPrefix(".") }.sorted()
+        } catch {
+            throw .unreadableDirectory(path: folder, reason: error.localizedDescription)
+        }
+    }
+
+    /// Whether `path` names a folder, through links.
+    static func isFolder(_ path: String) -> Bool { folderIdentity(path) != nil }
+
+    /// The folder `path` names (through links), or nil when it names no folder.
+    static func folderIdentity(_ path: String) -> FolderIdentity? {
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else { return nil }
+        return FolderIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+    }
+
+    struct FolderIdentity: Hashable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    private static func search(
+        _ folder: String, prefix: String, visited: inout Set<FolderIdentity>, found: inout [String]
+    ) throws(DatasetError) {
+        guard let identity = folderIdentity(folder), visited.insert(identity).inserted else { return }
+        for name in try visibleEntries(of: folder) {
+            let path = (folder as NSString).appendingPathComponent(name)
+            if isFolder(path) {
+                try search(path, prefix: prefix + name + "/", visited: &visited, found: &found)
+            } else if hasJPEGExtension(name) {
+                found.append(prefix + name)
+            }
+        }
+    }
+}
