@@ -164,6 +164,11 @@ mkdir "$work/loops"; cp "$good/class-0/$(ls "$good/class-0" | head -n1)" "$work/
 for name in self again more; do ln -s . "$work/loops/$name"; done
 check "predict on a folder with three links to itself lists its one image once" bash -c '
     [[ $(timeout 60 "$1" predict --weights "$2" --threads 1 "$3" | wc -l) == 2 ]]' _ "$bstrain" "$work/run/weights/best.safetensors" "$work/loops"
+# Standard error on a full device: the run still ends with its own exit status (a diverged
+# run: 1), never a trap (132) while writing the message.
+check "standard error on a full device (2>/dev/full)" bash -c '
+    status=0; "$1" train "${@:4}" --train "$2" --lr 1e9 --run-dir "$3" >/dev/null 2>/dev/full || status=$?
+    [[ $status == 1 ]]' _ "$bstrain" "$good" "$work/s3" "${common[@]}"
 
 [[ "$(fingerprint)" == "$before" ]] || { echo "FAIL  the existing run's files changed"; failures=$((failures + 1)); }
 
