@@ -52,7 +52,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Threads per rank (default: cores / ranks on this node).")
     var threads: Int?
     @Option(help: "text, jsonl or quiet, for every run's progress (default: text).")
-    var logFormat: String?
+    var logFormat: LogFormat?
     @Flag(help: "Continue a grid in --out: runs listed in its table.csv are reused, an interrupted one continues from its checkpoint. Give the same options as before.")
     var resume = false
     @Flag(help: "Start again in run directories that already hold a run, replacing their files.")

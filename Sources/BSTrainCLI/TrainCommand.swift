@@ -51,7 +51,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "K-means data-mining groups per class: one count or one per class, e.g. \"2,3\" (default: 2).")
     var groupsPerClass: String?
     @Option(help: "Batch composition: ratio (groups in proportion to their size), balanced or random (default: ratio).")
-    var batchMode: String?
+    var batchMode: BatchMode?
 
     @Option(help: "Network (default: mobilenetv3-small).")
     var model: NetworkKind?
@@ -69,7 +69,7 @@ struct TrainCommand: ParsableCommand {
     var bstSquare: BatchSimilarityTripletLoss.Square?
 
     @Option(help: "adam or sgd (default: adam).")
-    var optimizer: String?
+    var optimizer: OptimizerKind?
     @Option(help: "Initial learning rate (default: 0.001).")
     var lr: Double?
     @Option(help: "Weight decay (default: 0).")
@@ -102,7 +102,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Run directory (default: runs/<date>-<model>-<loss>).")
     var runDir: String?
     @Option(help: "text (progress bar and epoch lines), jsonl (one JSON object per line) or quiet (epoch lines only) (default: text).")
-    var logFormat: String?
+    var logFormat: LogFormat?
     @Option(help: "Continue the run in RUN_DIR from its last complete epoch (its config.yaml is the base).")
     var resume: String?
     @Flag(help: "Start again in a --run-dir that already holds a run, replacing its files.")
@@ -132,11 +132,11 @@ struct TrainCommand: ParsableCommand {
         if skipNonfinite { configuration.skipNonfinite = true }
         override(groupsPerClass, \.groupsPerClass)
         override(batchMode, \.batchMode)
-        override(model?.rawValue, \.model)
-        override(loss?.rawValue, \.loss)
+        override(model, \.model)
+        override(loss, \.loss)
         if let margin { configuration.margin = margin }
         override(lambda, \.lambda)
-        override(bstSquare?.rawValue, \.bstSquare)
+        override(bstSquare, \.bstSquare)
         override(optimizer, \.optimizer)
         override(lr, \.lr)
         override(weightDecay, \.weightDecay)
@@ -168,3 +168,8 @@ struct TrainCommand: ParsableCommand {
         if outcome == .interrupted { throw ExitCode(130) }
     }
 }
+
+// The training options' choices as command-line values (BatchMode's is in DataCommand.swift);
+// `--help` lists their names.
+extension LogFormat: ExpressibleByArgument {}
+extension OptimizerKind: ExpressibleByArgument {}

@@ -54,8 +54,8 @@ public struct LossComparison {
     /// The configuration of one cell: the base with its network, loss and run directory.
     public func configuration(network: NetworkKind, loss: LossKind) -> TrainingConfiguration {
         var configuration = base
-        configuration.model = network.rawValue
-        configuration.loss = loss.rawValue
+        configuration.model = network
+        configuration.loss = loss
         configuration.runDir = runDirectory(network: network, loss: loss)
         return configuration
     }

@@ -26,7 +26,7 @@ public final class Trainer {
         self.resume = resume
         self.overwrite = overwrite
         settings = try ResolvedSettings(configuration, worldSize: communicator.worldSize)
-        display = communicator.isRoot ? ProgressDisplay(format: settings.logFormat) : nil
+        display = communicator.isRoot ? ProgressDisplay(format: configuration.logFormat) : nil
     }
 
     /// The run directory rank 0 writes to.
@@ -64,24 +64,24 @@ public final class Trainer {
 
         let assignment = try clusters(for: train, runDirectory: runDirectory)
         let sampler = try ClusterBatchSampler(
-            assignment: assignment, labels: train.labels, batchSize: configuration.batch, mode: settings.batchMode,
+            assignment: assignment, labels: train.labels, batchSize: configuration.batch, mode: configuration.batchMode,
             seed: configuration.seed, iterationsPerEpoch: configuration.iterationsPerEpoch)
 
         // Model, replicated from rank 0.
         let localCapacity = communicator.sliceRange(total: configuration.batch, rank: 0).count
         let model = try Model(
-            kind: settings.network, imageSize: configuration.imageSize, channels: configuration.channels,
+            kind: configuration.model, imageSize: configuration.imageSize, channels: configuration.channels,
             classes: dataset.classNames.count, batchCapacity: max(localCapacity, 2))
         model.executor.initializeParameters(seed: configuration.seed)
         if configuration.syncBn { model.synchronizeBatchNorm(over: communicator) }
         let optimizer = settings.makeOptimizer(parameterCount: model.parameterCount)
-        display?.message("model: \(settings.network.rawValue), \(model.parameterCount) parameters, embedding \(model.embeddingWidth); loss \(settings.loss.kind.rawValue); batch \(configuration.batch) over \(communicator.worldSize) rank(s)")
+        display?.message("model: \(configuration.model.rawValue), \(model.parameterCount) parameters, embedding \(model.embeddingWidth); loss \(settings.loss.kind.rawValue); batch \(configuration.batch) over \(communicator.worldSize) rank(s)")
 
         var state = TrainingState(
             completedEpochs: 0, globalStep: 0, learningRate: configuration.lr,
             scheduler: ReduceLROnPlateau(factor: configuration.lrFactor, patience: configuration.lrPatience, minimumLearningRate: configuration.minLr),
             earlyStopping: EarlyStopping(patience: configuration.earlyStoppingPatience, minimumDelta: configuration.earlyStoppingMinDelta),
-            optimizer: configuration.optimizer, optimizerStepCount: 0, history: [], model: settings.network.rawValue,
+            optimizer: configuration.optimizer.rawValue, optimizerStepCount: 0, history: [], model: configuration.model.rawValue,
             loss: settings.loss.kind.rawValue, seed: configuration.seed, classNames: dataset.classNames,
             imageSize: configuration.imageSize, channels: configuration.channels)
         if resume {
@@ -334,7 +334,7 @@ public final class Trainer {
 
     private func weightsMetadata(_ state: TrainingState) -> [String: String] {
         WeightsMetadata(
-            network: settings.network, loss: state.loss, classNames: state.classNames, imageSize: state.imageSize,
+            network: configuration.model, loss: state.loss, classNames: state.classNames, imageSize: state.imageSize,
             channels: state.channels, epoch: state.completedEpochs
         ).safetensorsMetadata
     }

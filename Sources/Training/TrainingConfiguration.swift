@@ -1,8 +1,10 @@
+import Data
 import Foundation
+import Losses
 import Networks
 import Yams
 
-/// Every option of a training run, with the paper's defaults (DESIGN §1). Written to
+/// Every option of a training run, typed, with the paper's defaults (docs/method.md). Written to
 /// `config.yaml` in the run directory, and read from `--config FILE`, under the same names as
 /// the command-line options.
 public struct TrainingConfiguration: Codable, Equatable, Sendable {
@@ -17,17 +19,17 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var skipBad: Bool = false
     public var skipNonfinite: Bool = false
     public var groupsPerClass: String = "2"
-    public var batchMode: String = "ratio"
+    public var batchMode: BatchMode = .ratio
 
     // Model and loss
-    public var model: String = "mobilenetv3-small"
-    public var loss: String = "ce+bst"
+    public var model: NetworkKind = NetworkKind(rawValue: "mobilenetv3-small")!
+    public var loss: LossKind = .crossEntropyPlusBST
     public var margin: Double?
     public var lambda: Double = 1
-    public var bstSquare: String = "signed"
+    public var bstSquare: BatchSimilarityTripletLoss.Square = .signed
 
     // Optimisation and schedule (paper §3.1)
-    public var optimizer: String = "adam"
+    public var optimizer: OptimizerKind = .adam
     public var lr: Double = 1e-3
     public var weightDecay: Double = 0
     public var momentum: Double = 0.9
@@ -46,7 +48,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var syncBn: Bool = false
     public var bucketMegabytes: Double = 4
     public var runDir: String?
-    public var logFormat: String = "text"
+    public var logFormat: LogFormat = .text
 
     public init() {}
 
@@ -89,6 +91,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         }
         do {
             return try YAMLDecoder().decode(TrainingConfiguration.self, from: text)
+        } catch let DecodingError.dataCorrupted(context) where context.underlyingError is ConfigurationError {
+            // An option choice's own message (OptionChoice), which YAMLDecoder wraps.
+            throw context.underlyingError!
         } catch {
             throw ConfigurationError.invalidYAML(path: path, reason: "\(error)")
         }
