@@ -27,7 +27,7 @@ extension OptionChoice {
     private init(named decoder: Decoder) throws {
         let name = try decoder.singleValueContainer().decode(String.self)
         guard let choice = Self(rawValue: name) else {
-            let option = decoder.codingPath.last?.stringValue ?? "\(Self.self)"
+            let option = decoder.codingPath.last.map { TrainingConfiguration.optionName($0.stringValue) } ?? "\(Self.self)"
             throw ConfigurationError.invalidValue(
                 option: option, value: name, expected: "one of \(Self.allCases.map(\.rawValue).joined(separator: ", "))")
         }

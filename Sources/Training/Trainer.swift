@@ -91,7 +91,7 @@ public final class Trainer {
 
         let step = try TrainingStep(
             model: model, communicator: communicator, loss: settings.loss, globalBatch: configuration.batch,
-            bucketFloats: Int(configuration.bucketMegabytes * 1_000_000 / 4))
+            bucketFloats: Int(configuration.bucketMB * 1_000_000 / 4))
         let evaluator = try Evaluator(model: model, loss: settings.loss, metricChunk: configuration.batch, threads: settings.threads)
         let loader = BatchLoader(
             cache: train, augmentation: configuration.augment ? .paper : .none, seed: configuration.seed,

@@ -1,4 +1,5 @@
 import Foundation
+import Losses
 import Networks
 import Testing
 import Training
@@ -39,12 +40,20 @@ import Training
         }
     }
 
+    @Test func aValueOfTheWrongTypeIsRefusedByOptionName() throws {
+        let path = try temporaryFile("image-size: large\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect { try TrainingConfiguration.load(yamlFile: path) } throws: { error in
+            "\(error)".contains("image-size 'large'")
+        }
+    }
+
     @Test func theResolvedYAMLListsEveryOptionAndReadsBack() throws {
         var configuration = TrainingConfiguration()
         configuration.train = "data/train"
         let text = try configuration.yaml()
-        for key in ["val:", "test:", "margin:", "threads:", "run-dir:", "image-size:"] {
-            #expect(text.contains(key), "missing \(key)")
+        for key in TrainingConfiguration.optionNames {
+            #expect(text.contains("\n\(key):") || text.hasPrefix("\(key):"), "missing \(key)")
         }
         let path = try temporaryFile(text)
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -92,5 +101,33 @@ import Training
             run-dir: null
 
             """)
+    }
+
+    @Test func optionNamesAreThePropertiesInKebabCase() {
+        #expect(TrainingConfiguration.optionName("imageSize") == "image-size")
+        #expect(TrainingConfiguration.optionName("earlyStoppingMinDelta") == "early-stopping-min-delta")
+        #expect(TrainingConfiguration.optionName("bucketMB") == "bucket-mb")
+        #expect(TrainingConfiguration.optionName("URLSession") == "url-session")
+        #expect(TrainingConfiguration.optionNames.count == 34)
+        #expect(Set(TrainingConfiguration.optionNames).count == TrainingConfiguration.optionNames.count)
+    }
+
+    /// Options as the command line gives them: only the set ones.
+    struct GivenOptions: Encodable {
+        var lr: Double? = 0.01
+        var loss: LossKind? = .crossEntropyPlusLifted
+        var val: String?
+        var augment: Bool?
+    }
+
+    @Test func replacingSetsTheGivenOptionsAndKeepsTheOthers() throws {
+        var base = TrainingConfiguration()
+        base.val = "data/val"
+        base.augment = true
+        let replaced = try base.replacing(with: GivenOptions())
+        var expected = base
+        expected.lr = 0.01
+        expected.loss = .crossEntropyPlusLifted
+        #expect(replaced == expected)
     }
 }
