@@ -164,7 +164,7 @@ public final class Trainer {
                 var notes: [String] = []
                 if stopping == .improved {
                     best = model.snapshot()
-                    try model.executor.saveSafetensors(to: URL(fileURLWithPath: "\(runDirectory.weightsPath)/best.safetensors"), metadata: weightsMetadata(state))
+                    try model.executor.saveSafetensors(to: URL(fileURLWithPath: runDirectory.bestWeightsPath), metadata: weightsMetadata(state))
                     notes.append("best")
                 }
                 if nextRate != row.learningRate { notes.append(String(format: "lr → %.2g", nextRate)) }
@@ -214,7 +214,7 @@ public final class Trainer {
             throw RunDirectoryError.existingRun(path: settings.runDirectory)
         }
         if !directory.hasCheckpoint && resume {
-            throw TrainingError.missingFile(path: "\(directory.checkpointsPath)/last.ckpt", what: "checkpoint to resume from")
+            throw TrainingError.missingFile(path: directory.lastCheckpointPath, what: "checkpoint to resume from")
         }
         display?.attachLog(path: directory.file("log.txt"))
         try directory.write(try configuration.yaml(), to: "config.yaml")
@@ -271,14 +271,14 @@ public final class Trainer {
         var stateJSON = [UInt8]()
         try agreeOnRoot { () -> Void? in
             guard let runDirectory else { return nil }
-            let loaded = try Checkpoint.read(from: "\(runDirectory.checkpointsPath)/last.ckpt", into: model, optimizer: optimizer)
+            let loaded = try Checkpoint.read(from: runDirectory.lastCheckpointPath, into: model, optimizer: optimizer)
             guard loaded.classNames == fresh.classNames, loaded.imageSize == fresh.imageSize, loaded.channels == fresh.channels else {
                 throw TrainingError.checkpointMismatch(
-                    path: "\(runDirectory.checkpointsPath)/last.ckpt",
+                    path: runDirectory.lastCheckpointPath,
                     reason: "it was trained on classes \(loaded.classNames) at \(loaded.imageSize) px x \(loaded.channels) channel(s)")
             }
             stateJSON = Array(try JSONEncoder.checkpoint.encode(loaded))
-            display?.message("resumed from \(runDirectory.checkpointsPath)/last.ckpt after epoch \(loaded.completedEpochs)")
+            display?.message("resumed from \(runDirectory.lastCheckpointPath) after epoch \(loaded.completedEpochs)")
             return ()
         }
         // Other ranks receive the state and the optimizer's moments from rank 0.
@@ -300,7 +300,7 @@ public final class Trainer {
         guard resume else { return nil }
         let current = model.snapshot()
         defer { model.restore(current) }
-        try model.loadWeights(from: "\(runDirectory.weightsPath)/best.safetensors")
+        try model.loadWeights(from: runDirectory.bestWeightsPath)
         return model.snapshot()
     }
 
@@ -316,7 +316,7 @@ public final class Trainer {
             display?.warning("epoch \(epoch + 1), iteration \(iteration + 1): \(detail); step skipped (--skip-nonfinite)")
             return false
         }
-        let checkpoint = runDirectory.map { "\($0.checkpointsPath)/last.ckpt" }.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+        let checkpoint = runDirectory.flatMap { $0.hasCheckpoint ? $0.lastCheckpointPath : nil }
         throw TrainingError.nonFiniteLoss(epoch: epoch, iteration: iteration, detail: detail, lastCheckpoint: checkpoint)
     }
 
@@ -327,9 +327,8 @@ public final class Trainer {
         guard let runDirectory, let display else { return }
         var state = state
         state.optimizerStepCount = optimizer.stepCount
-        let path = "\(runDirectory.checkpointsPath)/last.ckpt"
-        try Checkpoint.write(to: path, model: model, optimizer: optimizer, state: state)
-        display.message("interrupted in epoch \(state.completedEpochs + 1) at iteration \(state.epochProgress?.iteration ?? 0); checkpoint written to \(path); continue with --resume \(runDirectory.path)")
+        try Checkpoint.write(to: runDirectory.lastCheckpointPath, model: model, optimizer: optimizer, state: state)
+        display.message("interrupted in epoch \(state.completedEpochs + 1) at iteration \(state.epochProgress?.iteration ?? 0); checkpoint written to \(runDirectory.lastCheckpointPath); continue with --resume \(runDirectory.path)")
     }
 
     private func weightsMetadata(_ state: TrainingState) -> [String: String] {
@@ -340,8 +339,8 @@ public final class Trainer {
     }
 
     private func saveEpoch(state: TrainingState, model: Model, optimizer: any Optimizer, runDirectory: RunDirectory) throws {
-        try Checkpoint.write(to: "\(runDirectory.checkpointsPath)/last.ckpt", model: model, optimizer: optimizer, state: state)
-        try model.executor.saveSafetensors(to: URL(fileURLWithPath: "\(runDirectory.weightsPath)/last.safetensors"), metadata: weightsMetadata(state))
+        try Checkpoint.write(to: runDirectory.lastCheckpointPath, model: model, optimizer: optimizer, state: state)
+        try model.executor.saveSafetensors(to: URL(fileURLWithPath: runDirectory.lastWeightsPath), metadata: weightsMetadata(state))
         try runDirectory.write(HistoryRow.csv(state.history), to: "history.csv")
         try runDirectory.write(LossCurvePlot.svg(state.history, showsParts: settings.loss.kind.metric != nil), to: "plots/loss.svg")
     }

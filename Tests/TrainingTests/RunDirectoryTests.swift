@@ -18,6 +18,19 @@ import Training
         _ = first
     }
 
+    @Test func namesItsFilesByRoleAndSeesACheckpointWithoutBeingOpened() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let directory = try RunDirectory(path: path, minimumFreeBytes: 0)
+        #expect(directory.lastCheckpointPath == "\(path)/checkpoints/last.ckpt")
+        #expect(directory.bestWeightsPath == "\(path)/weights/best.safetensors")
+        #expect(directory.lastWeightsPath == "\(path)/weights/last.safetensors")
+        #expect(!directory.hasCheckpoint)
+        #expect(FileManager.default.createFile(atPath: directory.lastCheckpointPath, contents: Data()))
+        #expect(directory.hasCheckpoint)
+        #expect(RunDirectory.Layout(path: path).hasCheckpoint)
+    }
+
     @Test func refusesWhenTheDiskHasTooLittleSpace() {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
