@@ -76,7 +76,11 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "Data", "Engine", "Networks"]),
         .testTarget(
             name: "TrainingTests",
-            dependencies: ["Training", "Distributed", "Engine", "Evaluation", "Networks", "Support"]),
+            dependencies: ["Training", "Distributed", "Engine", "Evaluation", "Losses", "Networks", "Support"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Engine", "Losses", "Networks", "Training"]),
+        // The command line's training options against TrainingConfiguration: names, help, merging.
+        .testTarget(
+            name: "BSTrainCLITests",
+            dependencies: ["BSTrainCLI", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]
 )

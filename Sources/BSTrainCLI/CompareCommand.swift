@@ -20,14 +20,6 @@ struct CompareCommand: ParsableCommand {
             grid, each cell as one distributed run.
             """)
 
-    @Option(help: "Training images: a folder with one subfolder of JPEGs per class.")
-    var train: String
-    @Option(help: "Validation images with the same classes (default: hold out --val-fraction of --train).")
-    var val: String?
-    @Option(help: "Share of each training class held out for validation when --val is not given (default: 0.1).")
-    var valFraction: Double?
-    @Option(help: "Held-out test images; the table reports on them when given.")
-    var test: String?
     @Option(help: "Networks, comma-separated: \(NetworkKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var models: String
     @Option(help: "Losses, comma-separated: \(LossKind.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -37,45 +29,29 @@ struct CompareCommand: ParsableCommand {
 
     @Option(help: "YAML file with any 'bstrain train' option (names without dashes) as the base of every run.")
     var config: String?
-    @Option(help: "Maximum number of epochs per run (default: 400, with early stopping).")
-    var epochs: Int?
-    @Option(help: "Global batch size N_b (default: 36).")
-    var batch: Int?
-    @Option(help: "Iterations per epoch (default: training images / batch, rounded up).")
-    var iterationsPerEpoch: Int?
-    @Option(help: "Side of the square input images in pixels, a multiple of 32 (default: 128).")
-    var imageSize: Int?
-    @Option(help: "1 (grey) or 3 (colour) input channels (default: 1).")
-    var channels: Int?
-    @Option(help: "Seed shared by every run (default: 1).")
-    var seed: UInt64?
-    @Option(help: "Threads per rank (default: cores / ranks on this node).")
-    var threads: Int?
-    @Option(help: "text, jsonl or quiet, for every run's progress (default: text).")
-    var logFormat: String?
     @Flag(help: "Continue a grid in --out: runs listed in its table.csv are reused, an interrupted one continues from its checkpoint. Give the same options as before.")
     var resume = false
     @Flag(help: "Start again in run directories that already hold a run, replacing their files.")
     var overwrite = false
+
+    // Every 'bstrain train' option but the network, the loss and the run directory, which
+    // each cell of the grid sets.
+    @OptionGroup(title: "Data")
+    var data: DataOptions
+    @OptionGroup(title: "Metric loss")
+    var metricLoss: MetricLossOptions
+    @OptionGroup(title: "Optimisation")
+    var optimization: OptimizationOptions
+    @OptionGroup(title: "Execution")
+    var execution: ExecutionOptions
 
     func validate() throws {
         guard !(resume && overwrite) else { throw ValidationError("--resume continues the runs in --out and --overwrite replaces them: give one") }
     }
 
     func run() throws {
-        var base = try config.map { try TrainingConfiguration.load(yamlFile: $0) } ?? TrainingConfiguration()
-        base.train = train
-        if let val { base.val = val }
-        if let valFraction { base.valFraction = valFraction }
-        if let test { base.test = test }
-        if let epochs { base.epochs = epochs }
-        if let batch { base.batch = batch }
-        if let iterationsPerEpoch { base.iterationsPerEpoch = iterationsPerEpoch }
-        if let imageSize { base.imageSize = imageSize }
-        if let channels { base.channels = channels }
-        if let seed { base.seed = seed }
-        if let threads { base.threads = threads }
-        if let logFormat { base.logFormat = logFormat }
+        let base = try (config.map { try TrainingConfiguration.load(yamlFile: $0) } ?? TrainingConfiguration())
+            .replacing(with: [data, metricLoss, optimization, execution])
         let comparison = try LossComparison(
             base: base, networks: try parseList(models, option: "--models"), losses: try parseList(losses, option: "--losses"),
             outputPath: out)

@@ -54,8 +54,8 @@ public struct LossComparison {
     /// The configuration of one cell: the base with its network, loss and run directory.
     public func configuration(network: NetworkKind, loss: LossKind) -> TrainingConfiguration {
         var configuration = base
-        configuration.model = network.rawValue
-        configuration.loss = loss.rawValue
+        configuration.model = network
+        configuration.loss = loss
         configuration.runDir = runDirectory(network: network, loss: loss)
         return configuration
     }
@@ -130,7 +130,7 @@ public struct LossComparison {
         let directory = runDirectory(network: cell.network, loss: cell.loss)
         summary.entries.append(ComparisonTable.Entry(
             network: cell.network, loss: cell.loss, metrics: try Self.readMetrics(of: directory, split: split)))
-        let trained = try TrainedModel(weightsPath: "\(directory)/weights/best.safetensors", batchCapacity: max(2, base.batch))
+        let trained = try TrainedModel(weightsPath: RunDirectory.Layout(path: directory).bestWeightsPath, batchCapacity: max(2, base.batch))
         let reported = try summary.reported ?? decodeReportedSplit(for: trained)
         summary.reported = reported
         let report = try SplitReport(
@@ -148,7 +148,7 @@ public struct LossComparison {
 
     private func action(for cell: (network: NetworkKind, loss: LossKind), start: Start, finished: Set<String>) throws -> CellAction {
         let directory = runDirectory(network: cell.network, loss: cell.loss)
-        let hasCheckpoint = FileManager.default.fileExists(atPath: "\(directory)/checkpoints/last.ckpt")
+        let hasCheckpoint = RunDirectory.Layout(path: directory).hasCheckpoint
         if start == .fresh, hasCheckpoint { throw ComparisonError.existingRun(runDirectory: directory) }
         guard start == .resume, FileManager.default.fileExists(atPath: "\(directory)/config.yaml") else { return .train }
         let saved = try TrainingConfiguration.load(yamlFile: "\(directory)/config.yaml")

@@ -2,40 +2,24 @@ import Engine
 import Foundation
 import Losses
 import Networks
-import Data
 
 /// A configuration checked and turned into the types the run uses. Every check here runs on
 /// every rank before anything collective, so a bad option ends all ranks with one message.
+/// (The option choices, such as the network, were checked when the configuration was read.)
 struct ResolvedSettings {
-    let network: NetworkKind
     let loss: LossConfiguration
-    let batchMode: BatchMode
-    let logFormat: LogFormat
     let threads: Int
     let runDirectory: String
-    let optimizerKind: String
+    let optimizer: OptimizerKind
     let learningRate: Float
     let weightDecay: Float
     let momentum: Float
 
     init(_ configuration: TrainingConfiguration, worldSize: Int) throws {
-        func choice<T: RawRepresentable>(_ name: String, _ value: String, _ all: [T]) throws -> T where T.RawValue == String {
-            guard let parsed = T(rawValue: value) else {
-                throw TrainingError.invalidOption(name: "--\(name)", value: value, expected: "one of \(all.map(\.rawValue).joined(separator: ", "))")
-            }
-            return parsed
-        }
-        network = try choice("model", configuration.model, NetworkKind.allCases)
-        let lossKind: LossKind = try choice("loss", configuration.loss, LossKind.allCases)
-        let square: BatchSimilarityTripletLoss.Square = try choice("bst-square", configuration.bstSquare, BatchSimilarityTripletLoss.Square.allCases)
-        batchMode = try choice("batch-mode", configuration.batchMode, BatchMode.allCases)
-        logFormat = try choice("log-format", configuration.logFormat, LogFormat.allCases)
         loss = try LossConfiguration(
-            kind: lossKind, margin: configuration.margin.map { Float($0) }, lambda: Float(configuration.lambda), square: square)
-        guard ["adam", "sgd"].contains(configuration.optimizer) else {
-            throw TrainingError.invalidOption(name: "--optimizer", value: configuration.optimizer, expected: "adam or sgd")
-        }
-        optimizerKind = configuration.optimizer
+            kind: configuration.loss, margin: configuration.margin.map { Float($0) }, lambda: Float(configuration.lambda),
+            square: configuration.bstSquare)
+        optimizer = configuration.optimizer
         guard configuration.lr > 0, configuration.lr.isFinite else {
             throw TrainingError.invalidOption(name: "--lr", value: "\(configuration.lr)", expected: "a positive learning rate such as 0.001")
         }
@@ -81,16 +65,14 @@ struct ResolvedSettings {
         return max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, localRanks))
     }
 
-    static func defaultRunDirectory(model: String, loss: String) -> String {
+    static func defaultRunDirectory(model: NetworkKind, loss: LossKind) -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         formatter.locale = Locale(identifier: "en_US_POSIX")
-        return "runs/\(formatter.string(from: Date()))-\(model)-\(loss)"
+        return "runs/\(formatter.string(from: Date()))-\(model.rawValue)-\(loss.rawValue)"
     }
 
     func makeOptimizer(parameterCount: Int) -> any Optimizer {
-        optimizerKind == "sgd"
-            ? SGD(parameterCount: parameterCount, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
-            : Adam(parameterCount: parameterCount, learningRate: learningRate, weightDecay: weightDecay)
+        optimizer.makeOptimizer(parameterCount: parameterCount, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
     }
 }

@@ -1,23 +1,55 @@
 import Foundation
 import Support
 
-/// The folder a training run leaves behind (DESIGN §4), held with an exclusive lock so two
-/// runs cannot write into the same one.
+/// The folder a training run leaves behind (docs/architecture.md), held with an exclusive
+/// lock so two runs cannot write into the same one. Its files' paths are those of its
+/// `Layout`, read as its own: `runDirectory.lastCheckpointPath`.
+@dynamicMemberLookup
 public final class RunDirectory {
-    public let path: String
+    public let layout: Layout
     private var lockDescriptor: Int32 = -1
 
-    public var checkpointsPath: String { "\(path)/checkpoints" }
-    public var weightsPath: String { "\(path)/weights" }
-    public var plotsPath: String { "\(path)/plots" }
-    public func file(_ name: String) -> String { "\(path)/\(name)" }
+    public var path: String { layout.path }
+    public func file(_ name: String) -> String { layout.file(name) }
+
+    public subscript<Value>(dynamicMember keyPath: KeyPath<Layout, Value>) -> Value {
+        layout[keyPath: keyPath]
+    }
+
+    /// Where each file of a run directory lives, from its path alone: for writing a run, and
+    /// for reading one without opening (locking) it, as `bstrain compare` and `--resume` do.
+    public struct Layout: Sendable {
+        public let path: String
+
+        public init(path: String) {
+            self.path = path
+        }
+
+        public var checkpointsPath: String { "\(path)/checkpoints" }
+        public var weightsPath: String { "\(path)/weights" }
+        public var plotsPath: String { "\(path)/plots" }
+        /// The checkpoint of the last completed epoch, or of the position an interrupted run
+        /// reached, which `--resume` continues from.
+        public var lastCheckpointPath: String { "\(checkpointsPath)/last.ckpt" }
+        /// The weights of the epoch with the lowest validation loss so far.
+        public var bestWeightsPath: String { "\(weightsPath)/best.safetensors" }
+        /// The weights after the last completed epoch.
+        public var lastWeightsPath: String { "\(weightsPath)/last.safetensors" }
+
+        public func file(_ name: String) -> String { "\(path)/\(name)" }
+
+        /// Whether a checkpoint is present (a run to resume, or one to protect).
+        public var hasCheckpoint: Bool {
+            FileManager.default.fileExists(atPath: lastCheckpointPath)
+        }
+    }
 
     /// Creates (or reopens, for `--resume`) the folder and takes its lock.
     /// - Parameter minimumFreeBytes: refuse to start when the file system has less free space,
     ///   so a checkpoint cannot run out of room halfway through training.
     public init(path: String, minimumFreeBytes: UInt64) throws {
-        self.path = path
-        for folder in [path, "\(path)/checkpoints", "\(path)/weights", "\(path)/plots"] {
+        layout = Layout(path: path)
+        for folder in [path, layout.checkpointsPath, layout.weightsPath, layout.plotsPath] {
             try Self.createFolder(folder)
         }
         guard access(path, W_OK) == 0 else {
@@ -30,7 +62,7 @@ public final class RunDirectory {
                 throw RunDirectoryError.diskFull(path: path, free: free, needed: minimumFreeBytes)
             }
         }
-        let lockPath = "\(path)/run.lock"
+        let lockPath = layout.file("run.lock")
         lockDescriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
         guard lockDescriptor >= 0 else { throw RunDirectoryError.cannotWrite(path: lockPath, reason: errnoText()) }
         guard flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
@@ -64,18 +96,13 @@ public final class RunDirectory {
         }
     }
 
-    /// Whether a completed epoch's checkpoint is present (a run to resume, or one to protect).
-    public var hasCheckpoint: Bool {
-        FileManager.default.fileExists(atPath: "\(checkpointsPath)/last.ckpt")
-    }
-
     public func write(_ text: String, to name: String) throws {
         try write(Data(text.utf8), to: name)
     }
 
     public func write(_ data: Data, to name: String) throws {
         do {
-            try AtomicFile.write(data, to: file(name))
+            try AtomicFile.write(data, to: layout.file(name))
         } catch let FileWriteError.cannotWrite(path, reason) {
             throw RunDirectoryError.cannotWrite(path: path, reason: reason)
         }

@@ -10,9 +10,9 @@ import Reports
 import Support
 
 /// A training run from start (or `--resume`) to the final metrics: the paper's schedule
-/// (DESIGN §1) over the distributed shape of DESIGN §2. Every rank runs `run()`; rank 0 alone
-/// evaluates, decides on the learning rate and stopping, writes the run directory and shows
-/// progress, and broadcasts its decisions so all ranks stop together.
+/// (docs/method.md) over the distributed shape of docs/architecture.md. Every rank runs
+/// `run()`; rank 0 alone evaluates, decides on the learning rate and stopping, writes the run
+/// directory and shows progress, and broadcasts its decisions so all ranks stop together.
 public final class Trainer {
     public let configuration: TrainingConfiguration
     let settings: ResolvedSettings
@@ -27,7 +27,7 @@ public final class Trainer {
         self.resume = resume
         self.overwrite = overwrite
         settings = try ResolvedSettings(configuration, worldSize: communicator.worldSize)
-        display = communicator.isRoot ? ProgressDisplay(format: settings.logFormat) : nil
+        display = communicator.isRoot ? ProgressDisplay(format: configuration.logFormat) : nil
     }
 
     /// The run directory rank 0 writes to.
@@ -37,17 +37,206 @@ public final class Trainer {
     /// rank 0, after which every rank stops with a checkpoint of where it was).
     @discardableResult
     public func run() throws -> TrainingOutcome {
+        var training = try prepare()
+        while training.state.completedEpochs < configuration.epochs && !training.state.stoppedEarly {
+            guard case .completed(let epoch) = try runEpoch(&training) else { return .interrupted }
+            if try endEpoch(epoch, of: &training).stop { break }
+        }
+        try finish(training)
+        return .completed
+    }
+
+    // MARK: - State shared by the steps
+
+    /// What `prepare` sets up for the epochs, and where the run stands between them.
+    private struct TrainingRun {
+        /// Rank 0's run directory; nil on the other ranks.
+        let directory: RunDirectory?
+        let data: TrainingData
+        let model: Model
+        let optimizer: any Optimizer
+        let step: TrainingStep
+        let evaluator: Evaluator
+        let loader: BatchLoader
+        /// When this process started the run, for the final report.
+        let started: Date
+        /// What a checkpoint keeps: the epochs done, the learning rate and its schedule, the history.
+        var state: TrainingState
+        /// Rank 0's best weights so far, restored for the final report.
+        var best: (parameters: [Float], state: [Float])?
+        /// The labels of this rank's slice of the current batch.
+        var labels: [Int]
+    }
+
+    /// The images of every split, decoded on every rank, and the plan of the training batches.
+    private struct TrainingData {
+        let classNames: [String]
+        let train: ImageCache
+        let validation: ImageCache
+        let test: ImageCache?
+        let sampler: ClusterBatchSampler
+    }
+
+    /// An epoch whose iterations have all run, for `endEpoch`.
+    private struct CompletedEpoch {
+        let index: Int
+        let progress: EpochProgress
+        let started: Date
+    }
+
+    private enum EpochOutcome {
+        case completed(CompletedEpoch)
+        case interrupted
+    }
+
+    // MARK: - Steps of a run
+
+    /// The run directory, the data and its clusters, the model replicated from rank 0, the
+    /// optimizer, and the state: fresh, or the checkpoint's with --resume.
+    private func prepare() throws -> TrainingRun {
         BLAS.setThreads(settings.threads)
         Interruption.install()
-        let runDirectory = try agreeOnRoot { () -> RunDirectory? in
+        let directory = try agreeOnRoot { () -> RunDirectory? in
             try prepareRunDirectory()
         }
-        let clock = Date()
+        let started = Date()
         if let advice = OpenBLASKernelSelection.advice { display?.warning(advice) }
         let placement = try communicator.placementSummary()
         display?.message("bstrain: \(placement); \(settings.threads) thread(s) per rank; OpenBLAS \(BLAS.coreName) kernels")
+        let data = try prepareData(runDirectory: directory)
+        let model = try prepareModel(classes: data.classNames.count)
+        let optimizer = settings.makeOptimizer(parameterCount: model.parameterCount)
+        display?.message("model: \(configuration.model.rawValue), \(model.parameterCount) parameters, embedding \(model.embeddingWidth); loss \(settings.loss.kind.rawValue); batch \(configuration.batch) over \(communicator.worldSize) rank(s)")
+        var state = freshState(classNames: data.classNames)
+        if resume {
+            state = try resumeState(into: model, optimizer: optimizer, fresh: state, runDirectory: directory)
+        }
+        try model.broadcastParameters(communicator)
 
-        // Data: every rank holds the whole index and decoded cache, and computes the same plan.
+        let step = try TrainingStep(
+            model: model, communicator: communicator, loss: settings.loss, globalBatch: configuration.batch,
+            bucketFloats: Int(configuration.bucketMB * 1_000_000 / 4))
+        let evaluator = try Evaluator(model: model, loss: settings.loss, metricChunk: configuration.batch, threads: settings.threads)
+        let loader = BatchLoader(
+            cache: data.train, augmentation: configuration.augment ? .paper : .none, seed: configuration.seed,
+            maxBatchSize: configuration.batch, rank: communicator.rank, worldSize: communicator.worldSize)
+        let best = directory.flatMap { try? bestWeights(model: model, runDirectory: $0) }
+        if state.stoppedEarly {
+            display?.message("this run already stopped early after epoch \(state.completedEpochs); reporting its best weights")
+        }
+        return TrainingRun(
+            directory: directory, data: data, model: model, optimizer: optimizer, step: step, evaluator: evaluator,
+            loader: loader, started: started, state: state, best: best, labels: [Int](repeating: 0, count: localCapacity))
+    }
+
+    /// One epoch's iterations on every rank: this rank's slice of each planned batch through a
+    /// training step and the optimizer. Continues an epoch an interrupted run left; when
+    /// interrupted, writes a checkpoint of where the epoch got to.
+    private func runEpoch(_ training: inout TrainingRun) throws -> EpochOutcome {
+        let epoch = training.state.completedEpochs
+        let started = Date()
+        let plan = training.data.sampler.plan(epoch: epoch)
+        var progress = training.state.epochProgress ?? EpochProgress()
+        training.state.epochProgress = nil
+        training.loader.start(epoch: epoch, plan: plan, firstIteration: progress.iteration)
+        training.optimizer.learningRate = Float(training.state.learningRate)
+        display?.startEpoch()
+        for iteration in progress.iteration..<plan.count {
+            let batch = plan[iteration]
+            guard let localCount = training.loader.next(into: training.model.executor.input, labels: &training.labels) else { break }
+            let context = RunContext(
+                batch: localCount, training: true, threads: settings.threads, seed: configuration.seed,
+                step: UInt64(training.state.globalStep),
+                firstGlobalSample: iteration * configuration.batch + communicator.sliceRange(total: batch.count).lowerBound)
+            let losses = try training.step.run(localCount: localCount, labels: training.labels, globalCount: batch.count, context: context)
+            if try stepIsFinite(losses, epoch: epoch, iteration: iteration, model: training.model, runDirectory: training.directory) {
+                training.optimizer.step(parameters: training.model.executor.parameters, gradients: training.model.executor.parameterGradients)
+                progress.add(losses)
+            }
+            training.state.globalStep += 1
+            progress.iteration = iteration + 1
+            progress.images += batch.count
+            display?.iteration(
+                epoch: epoch, epochs: configuration.epochs, iteration: iteration, iterations: plan.count,
+                images: progress.images, losses: losses, timings: training.step.timings, metricName: metricName,
+                learningRate: training.state.learningRate)
+            if try communicator.broadcast(Interruption.requested), progress.iteration < plan.count {
+                progress.seconds += Date().timeIntervalSince(started)
+                training.state.epochProgress = progress
+                try saveInterrupted(training)
+                return .interrupted
+            }
+        }
+        if !configuration.syncBn { try training.model.averageState(communicator) }
+        return .completed(CompletedEpoch(index: epoch, progress: progress, started: started))
+    }
+
+    /// Rank 0 evaluates the epoch and decides the learning rate and whether to stop; every rank
+    /// then takes that decision.
+    private func endEpoch(_ epoch: CompletedEpoch, of training: inout TrainingRun) throws -> EpochDecision {
+        var decision = EpochDecision(learningRate: training.state.learningRate, stop: false)
+        if let directory = training.directory, let display {
+            decision = try evaluateAndRecord(epoch, of: &training, in: directory, display: display)
+        } else {
+            training.state.completedEpochs = epoch.index + 1
+        }
+        decision = try communicator.broadcast(decision)
+        training.state.learningRate = decision.learningRate
+        return decision
+    }
+
+    /// Rank 0 restores the best weights and reports on validation and test; every rank waits.
+    private func finish(_ training: TrainingRun) throws {
+        if let directory = training.directory, let display {
+            if let best = training.best { training.model.restore(best) }
+            let report = RunReport(runDirectory: directory, classNames: training.data.classNames, display: display)
+            try report.write(
+                history: training.state.history, validation: try training.evaluator.evaluate(training.data.validation),
+                test: try training.data.test.map { try training.evaluator.evaluate($0) },
+                seconds: Date().timeIntervalSince(training.started))
+        }
+        try communicator.barrier()
+    }
+
+    // MARK: - Parts of the steps
+
+    /// The metric loss's name in progress lines, if there is one.
+    private var metricName: String? { settings.loss.kind.metric.map { $0.rawValue } }
+
+    /// The largest slice of a global batch a rank gets (rank 0's).
+    private var localCapacity: Int { communicator.sliceRange(total: configuration.batch, rank: 0).count }
+
+    /// Runs `body` on rank 0 and tells every rank whether it succeeded, so a failure on rank 0
+    /// (an unwritable run directory, a damaged checkpoint) ends every rank cleanly.
+    private func agreeOnRoot<T>(_ body: () throws -> T?) throws -> T? {
+        var result: T?
+        var failure: Error?
+        if communicator.isRoot {
+            do { result = try body() } catch { failure = error }
+        }
+        let ok = try communicator.broadcast(failure == nil)
+        if let failure { throw failure }
+        guard ok else { throw RankFailure.rootFailed }
+        return result
+    }
+
+    /// Rank 0's run directory, created or reopened: refused when it holds a run that is neither
+    /// resumed nor overwritten, or lacks the checkpoint a resume needs. Writes config.yaml.
+    private func prepareRunDirectory() throws -> RunDirectory {
+        let directory = try RunDirectory(path: settings.runDirectory, minimumFreeBytes: 50_000_000)
+        if directory.hasCheckpoint && !resume && !overwrite {
+            throw RunDirectoryError.existingRun(path: settings.runDirectory)
+        }
+        if !directory.hasCheckpoint && resume {
+            throw TrainingError.missingFile(path: directory.lastCheckpointPath, what: "checkpoint to resume from")
+        }
+        display?.attachLog(path: directory.file("log.txt"))
+        try directory.write(try configuration.yaml(), to: "config.yaml")
+        return directory
+    }
+
+    /// Every rank holds the whole index and decoded cache, and computes the same batch plan.
+    private func prepareData(runDirectory: RunDirectory?) throws -> TrainingData {
         let dataset = try ImageFolderDataset(
             train: URL(fileURLWithPath: configuration.train), validation: configuration.val.map { URL(fileURLWithPath: $0) },
             validationFraction: configuration.valFraction, test: configuration.test.map { URL(fileURLWithPath: $0) },
@@ -65,161 +254,31 @@ public final class Trainer {
 
         let assignment = try clusters(for: train, runDirectory: runDirectory)
         let sampler = try ClusterBatchSampler(
-            assignment: assignment, labels: train.labels, batchSize: configuration.batch, mode: settings.batchMode,
+            assignment: assignment, labels: train.labels, batchSize: configuration.batch, mode: configuration.batchMode,
             seed: configuration.seed, iterationsPerEpoch: configuration.iterationsPerEpoch)
+        return TrainingData(classNames: dataset.classNames, train: train, validation: validation, test: test, sampler: sampler)
+    }
 
-        // Model, replicated from rank 0.
-        let localCapacity = communicator.sliceRange(total: configuration.batch, rank: 0).count
+    /// The network, initialised from the seed on every rank (rank 0's parameters are
+    /// broadcast once the state is known).
+    private func prepareModel(classes: Int) throws -> Model {
         let model = try Model(
-            kind: settings.network, imageSize: configuration.imageSize, channels: configuration.channels,
-            classes: dataset.classNames.count, batchCapacity: max(localCapacity, 2))
+            kind: configuration.model, imageSize: configuration.imageSize, channels: configuration.channels,
+            classes: classes, batchCapacity: max(localCapacity, 2))
         model.executor.initializeParameters(seed: configuration.seed)
         if configuration.syncBn { model.synchronizeBatchNorm(over: communicator) }
-        let optimizer = settings.makeOptimizer(parameterCount: model.parameterCount)
-        display?.message("model: \(settings.network.rawValue), \(model.parameterCount) parameters, embedding \(model.embeddingWidth); loss \(settings.loss.kind.rawValue); batch \(configuration.batch) over \(communicator.worldSize) rank(s)")
+        return model
+    }
 
-        var state = TrainingState(
+    /// The state of a run that has not trained yet.
+    private func freshState(classNames: [String]) -> TrainingState {
+        TrainingState(
             completedEpochs: 0, globalStep: 0, learningRate: configuration.lr,
             scheduler: ReduceLROnPlateau(factor: configuration.lrFactor, patience: configuration.lrPatience, minimumLearningRate: configuration.minLr),
             earlyStopping: EarlyStopping(patience: configuration.earlyStoppingPatience, minimumDelta: configuration.earlyStoppingMinDelta),
-            optimizer: configuration.optimizer, optimizerStepCount: 0, history: [], model: settings.network.rawValue,
-            loss: settings.loss.kind.rawValue, seed: configuration.seed, classNames: dataset.classNames,
+            optimizer: configuration.optimizer.rawValue, optimizerStepCount: 0, history: [], model: configuration.model.rawValue,
+            loss: settings.loss.kind.rawValue, seed: configuration.seed, classNames: classNames,
             imageSize: configuration.imageSize, channels: configuration.channels)
-        if resume {
-            state = try resumeState(into: model, optimizer: optimizer, fresh: state, runDirectory: runDirectory)
-        }
-        try model.broadcastParameters(communicator)
-
-        let step = try TrainingStep(
-            model: model, communicator: communicator, loss: settings.loss, globalBatch: configuration.batch,
-            bucketFloats: Int(configuration.bucketMegabytes * 1_000_000 / 4))
-        let evaluator = try Evaluator(model: model, loss: settings.loss, metricChunk: configuration.batch, threads: settings.threads)
-        let loader = BatchLoader(
-            cache: train, augmentation: configuration.augment ? .paper : .none, seed: configuration.seed,
-            maxBatchSize: configuration.batch, rank: communicator.rank, worldSize: communicator.worldSize)
-        var best = runDirectory.flatMap { try? bestWeights(model: model, runDirectory: $0) }
-        let metricName = settings.loss.kind.metric.map { $0.rawValue }
-        var labels = [Int](repeating: 0, count: localCapacity)
-
-        if state.stoppedEarly {
-            display?.message("this run already stopped early after epoch \(state.completedEpochs); reporting its best weights")
-        }
-        while state.completedEpochs < configuration.epochs && !state.stoppedEarly {
-            let epoch = state.completedEpochs
-            let epochStart = Date()
-            let plan = sampler.plan(epoch: epoch)
-            var progress = state.epochProgress ?? EpochProgress()
-            state.epochProgress = nil
-            loader.start(epoch: epoch, plan: plan, firstIteration: progress.iteration)
-            optimizer.learningRate = Float(state.learningRate)
-            display?.startEpoch()
-            for iteration in progress.iteration..<plan.count {
-                let batch = plan[iteration]
-                guard let localCount = loader.next(into: model.executor.input, labels: &labels) else { break }
-                let context = RunContext(
-                    batch: localCount, training: true, threads: settings.threads, seed: configuration.seed,
-                    step: UInt64(state.globalStep),
-                    firstGlobalSample: iteration * configuration.batch + communicator.sliceRange(total: batch.count).lowerBound)
-                let losses = try step.run(localCount: localCount, labels: labels, globalCount: batch.count, context: context)
-                if try stepIsFinite(losses, epoch: epoch, iteration: iteration, model: model, runDirectory: runDirectory) {
-                    optimizer.step(parameters: model.executor.parameters, gradients: model.executor.parameterGradients)
-                    progress.add(losses)
-                }
-                state.globalStep += 1
-                progress.iteration = iteration + 1
-                progress.images += batch.count
-                display?.iteration(
-                    epoch: epoch, epochs: configuration.epochs, iteration: iteration, iterations: plan.count,
-                    images: progress.images, losses: losses, timings: step.timings, metricName: metricName,
-                    learningRate: state.learningRate)
-                if try communicator.broadcast(Interruption.requested), progress.iteration < plan.count {
-                    progress.seconds += Date().timeIntervalSince(epochStart)
-                    state.epochProgress = progress
-                    try saveInterrupted(state: state, model: model, optimizer: optimizer, runDirectory: runDirectory)
-                    return .interrupted
-                }
-            }
-            if !configuration.syncBn { try model.averageState(communicator) }
-
-            // Rank 0 evaluates and decides; the decision reaches every rank.
-            var decision = EpochDecision(learningRate: state.learningRate, stop: false)
-            if let runDirectory, let display {
-                let iterations = Double(max(1, progress.steps))
-                let validationResult = try evaluator.evaluate(validation)
-                let metrics = try ClassificationMetrics(probabilities: validationResult.probabilities, labels: validationResult.labels, classNames: dataset.classNames)
-                let trainLoss = progress.total / iterations
-                let nextRate = state.scheduler.update(loss: trainLoss, learningRate: state.learningRate)
-                let stopping = state.earlyStopping.update(loss: validationResult.total, epoch: epoch)
-                var row = HistoryRow(
-                    epoch: epoch + 1, learningRate: state.learningRate, trainLoss: trainLoss,
-                    trainCrossEntropy: progress.crossEntropy / iterations, trainMetric: progress.metric / iterations,
-                    validationLoss: validationResult.total, validationCrossEntropy: validationResult.crossEntropy,
-                    validationMetric: validationResult.metric, validationAccuracy: metrics.accuracy,
-                    validationAUC: metrics.auc, validationMeanSensitivity: metrics.meanSensitivity,
-                    validationMeanSpecificity: metrics.meanSpecificity, seconds: 0)
-                row.seconds = progress.seconds + Date().timeIntervalSince(epochStart)
-                state.history.append(row)
-                state.completedEpochs = epoch + 1
-                state.learningRate = nextRate
-                state.optimizerStepCount = optimizer.stepCount
-                var notes: [String] = []
-                if stopping == .improved {
-                    best = model.snapshot()
-                    try model.executor.saveSafetensors(to: URL(fileURLWithPath: "\(runDirectory.weightsPath)/best.safetensors"), metadata: weightsMetadata(state))
-                    notes.append("best")
-                }
-                if nextRate != row.learningRate { notes.append(String(format: "lr → %.2g", nextRate)) }
-                if stopping == .stop { notes.append("early stop (best epoch \(state.earlyStopping.bestEpoch + 1))") }
-                state.stoppedEarly = stopping == .stop
-                try saveEpoch(state: state, model: model, optimizer: optimizer, runDirectory: runDirectory)
-                display.endEpoch(row, epochs: configuration.epochs, metricName: metricName, note: notes.joined(separator: "; "))
-                decision = EpochDecision(learningRate: nextRate, stop: stopping == .stop)
-            } else {
-                state.completedEpochs = epoch + 1
-            }
-            decision = try communicator.broadcast(decision)
-            state.learningRate = decision.learningRate
-            if decision.stop { break }
-        }
-
-        if let runDirectory, let display {
-            if let best { model.restore(best) }
-            let report = RunReport(runDirectory: runDirectory, classNames: dataset.classNames, display: display)
-            try report.write(
-                history: state.history, validation: try evaluator.evaluate(validation),
-                test: try test.map { try evaluator.evaluate($0) }, seconds: Date().timeIntervalSince(clock))
-        }
-        try communicator.barrier()
-        return .completed
-    }
-
-    // MARK: - Steps of a run
-
-    /// Runs `body` on rank 0 and tells every rank whether it succeeded, so a failure on rank 0
-    /// (an unwritable run directory, a damaged checkpoint) ends every rank cleanly.
-    private func agreeOnRoot<T>(_ body: () throws -> T?) throws -> T? {
-        var result: T?
-        var failure: Error?
-        if communicator.isRoot {
-            do { result = try body() } catch { failure = error }
-        }
-        let ok = try communicator.broadcast(failure == nil)
-        if let failure { throw failure }
-        guard ok else { throw RankFailure.rootFailed }
-        return result
-    }
-
-    private func prepareRunDirectory() throws -> RunDirectory {
-        let directory = try RunDirectory(path: settings.runDirectory, minimumFreeBytes: 50_000_000)
-        if directory.hasCheckpoint && !resume && !overwrite {
-            throw RunDirectoryError.existingRun(path: settings.runDirectory)
-        }
-        if !directory.hasCheckpoint && resume {
-            throw TrainingError.missingFile(path: "\(directory.checkpointsPath)/last.ckpt", what: "checkpoint to resume from")
-        }
-        display?.attachLog(path: directory.file("log.txt"))
-        try directory.write(try configuration.yaml(), to: "config.yaml")
-        return directory
     }
 
     private func decode(_ folder: ImageFolder, split: String) throws -> ImageCache {
@@ -271,14 +330,14 @@ public final class Trainer {
         var stateJSON = [UInt8]()
         try agreeOnRoot { () -> Void? in
             guard let runDirectory else { return nil }
-            let loaded = try Checkpoint.read(from: "\(runDirectory.checkpointsPath)/last.ckpt", into: model, optimizer: optimizer)
+            let loaded = try Checkpoint.read(from: runDirectory.lastCheckpointPath, into: model, optimizer: optimizer)
             guard loaded.classNames == fresh.classNames, loaded.imageSize == fresh.imageSize, loaded.channels == fresh.channels else {
                 throw TrainingError.checkpointMismatch(
-                    path: "\(runDirectory.checkpointsPath)/last.ckpt",
+                    path: runDirectory.lastCheckpointPath,
                     reason: "it was trained on classes \(loaded.classNames) at \(loaded.imageSize) px x \(loaded.channels) channel(s)")
             }
             stateJSON = Array(try JSONEncoder.checkpoint.encode(loaded))
-            display?.message("resumed from \(runDirectory.checkpointsPath)/last.ckpt after epoch \(loaded.completedEpochs)")
+            display?.message("resumed from \(runDirectory.lastCheckpointPath) after epoch \(loaded.completedEpochs)")
             return ()
         }
         // Other ranks receive the state and the optimizer's moments from rank 0.
@@ -300,7 +359,7 @@ public final class Trainer {
         guard resume else { return nil }
         let current = model.snapshot()
         defer { model.restore(current) }
-        try model.loadWeights(from: "\(runDirectory.weightsPath)/best.safetensors")
+        try model.loadWeights(from: runDirectory.bestWeightsPath)
         return model.snapshot()
     }
 
@@ -316,32 +375,71 @@ public final class Trainer {
             display?.warning("epoch \(epoch + 1), iteration \(iteration + 1): \(detail); step skipped (--skip-nonfinite)")
             return false
         }
-        let checkpoint = runDirectory.map { "\($0.checkpointsPath)/last.ckpt" }.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+        let checkpoint = runDirectory.flatMap { $0.hasCheckpoint ? $0.lastCheckpointPath : nil }
         throw TrainingError.nonFiniteLoss(epoch: epoch, iteration: iteration, detail: detail, lastCheckpoint: checkpoint)
     }
 
     /// Every rank averages BN statistics (a collective); rank 0 writes a checkpoint of the
     /// position inside the epoch, which `--resume` continues from.
-    private func saveInterrupted(state: TrainingState, model: Model, optimizer: any Optimizer, runDirectory: RunDirectory?) throws {
-        if !configuration.syncBn { try model.averageState(communicator) }
-        guard let runDirectory, let display else { return }
-        var state = state
-        state.optimizerStepCount = optimizer.stepCount
-        let path = "\(runDirectory.checkpointsPath)/last.ckpt"
-        try Checkpoint.write(to: path, model: model, optimizer: optimizer, state: state)
-        display.message("interrupted in epoch \(state.completedEpochs + 1) at iteration \(state.epochProgress?.iteration ?? 0); checkpoint written to \(path); continue with --resume \(runDirectory.path)")
+    private func saveInterrupted(_ training: TrainingRun) throws {
+        if !configuration.syncBn { try training.model.averageState(communicator) }
+        guard let runDirectory = training.directory, let display else { return }
+        var state = training.state
+        state.optimizerStepCount = training.optimizer.stepCount
+        try Checkpoint.write(to: runDirectory.lastCheckpointPath, model: training.model, optimizer: training.optimizer, state: state)
+        display.message("interrupted in epoch \(state.completedEpochs + 1) at iteration \(state.epochProgress?.iteration ?? 0); checkpoint written to \(runDirectory.lastCheckpointPath); continue with --resume \(runDirectory.path)")
+    }
+
+    /// Rank 0's end of an epoch: the validation metrics, the schedule's and early stopping's
+    /// decisions, the history row, the best weights when they improved, and the checkpoint.
+    private func evaluateAndRecord(
+        _ epoch: CompletedEpoch, of training: inout TrainingRun, in runDirectory: RunDirectory, display: ProgressDisplay
+    ) throws -> EpochDecision {
+        let progress = epoch.progress
+        let iterations = Double(max(1, progress.steps))
+        let validationResult = try training.evaluator.evaluate(training.data.validation)
+        let metrics = try ClassificationMetrics(
+            probabilities: validationResult.probabilities, labels: validationResult.labels, classNames: training.data.classNames)
+        let trainLoss = progress.total / iterations
+        let nextRate = training.state.scheduler.update(loss: trainLoss, learningRate: training.state.learningRate)
+        let stopping = training.state.earlyStopping.update(loss: validationResult.total, epoch: epoch.index)
+        var row = HistoryRow(
+            epoch: epoch.index + 1, learningRate: training.state.learningRate, trainLoss: trainLoss,
+            trainCrossEntropy: progress.crossEntropy / iterations, trainMetric: progress.metric / iterations,
+            validationLoss: validationResult.total, validationCrossEntropy: validationResult.crossEntropy,
+            validationMetric: validationResult.metric, validationAccuracy: metrics.accuracy,
+            validationAUC: metrics.auc, validationMeanSensitivity: metrics.meanSensitivity,
+            validationMeanSpecificity: metrics.meanSpecificity, seconds: 0)
+        row.seconds = progress.seconds + Date().timeIntervalSince(epoch.started)
+        training.state.history.append(row)
+        training.state.completedEpochs = epoch.index + 1
+        training.state.learningRate = nextRate
+        training.state.optimizerStepCount = training.optimizer.stepCount
+        var notes: [String] = []
+        if stopping == .improved {
+            training.best = training.model.snapshot()
+            try training.model.executor.saveSafetensors(
+                to: URL(fileURLWithPath: runDirectory.bestWeightsPath), metadata: weightsMetadata(training.state))
+            notes.append("best")
+        }
+        if nextRate != row.learningRate { notes.append(String(format: "lr → %.2g", nextRate)) }
+        if stopping == .stop { notes.append("early stop (best epoch \(training.state.earlyStopping.bestEpoch + 1))") }
+        training.state.stoppedEarly = stopping == .stop
+        try saveEpoch(state: training.state, model: training.model, optimizer: training.optimizer, runDirectory: runDirectory)
+        display.endEpoch(row, epochs: configuration.epochs, metricName: metricName, note: notes.joined(separator: "; "))
+        return EpochDecision(learningRate: nextRate, stop: stopping == .stop)
     }
 
     private func weightsMetadata(_ state: TrainingState) -> [String: String] {
         WeightsMetadata(
-            network: settings.network, loss: state.loss, classNames: state.classNames, imageSize: state.imageSize,
+            network: configuration.model, loss: state.loss, classNames: state.classNames, imageSize: state.imageSize,
             channels: state.channels, epoch: state.completedEpochs
         ).safetensorsMetadata
     }
 
     private func saveEpoch(state: TrainingState, model: Model, optimizer: any Optimizer, runDirectory: RunDirectory) throws {
-        try Checkpoint.write(to: "\(runDirectory.checkpointsPath)/last.ckpt", model: model, optimizer: optimizer, state: state)
-        try model.executor.saveSafetensors(to: URL(fileURLWithPath: "\(runDirectory.weightsPath)/last.safetensors"), metadata: weightsMetadata(state))
+        try Checkpoint.write(to: runDirectory.lastCheckpointPath, model: model, optimizer: optimizer, state: state)
+        try model.executor.saveSafetensors(to: URL(fileURLWithPath: runDirectory.lastWeightsPath), metadata: weightsMetadata(state))
         try runDirectory.write(HistoryRow.csv(state.history), to: "history.csv")
         try runDirectory.write(LossCurvePlot.svg(state.history, showsParts: settings.loss.kind.metric != nil), to: "plots/loss.svg")
     }

@@ -1,11 +1,17 @@
 import Data
 import Foundation
+import Losses
 import Networks
 import Yams
 
-/// Every option of a training run, with the paper's defaults (DESIGN §1). Written to
-/// `config.yaml` in the run directory, and read from `--config FILE`, under the same names as
-/// the command-line options.
+/// Every option of a training run, typed, with the paper's defaults (docs/method.md).
+///
+/// This is the one declaration of the options. A property's name in kebab-case is the
+/// option's name everywhere: on the command line (`imageSize` is `--image-size`, the name
+/// ArgumentParser gives the property of the same name in `bstrain train`'s option groups), in
+/// a `--config` file and in the run's `config.yaml` (`image-size: 128`). Its initial value is
+/// the default, which `bstrain help train` shows; an optional property's nil stands for a
+/// default that depends on the run (no `val`: hold out part of `train`).
 public struct TrainingConfiguration: Codable, Equatable, Sendable {
     // Data
     public var train: String = ""
@@ -19,17 +25,18 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var maxImagePixels: Int = JPEG.defaultMaximumPixels
     public var skipNonfinite: Bool = false
     public var groupsPerClass: String = "2"
-    public var batchMode: String = "ratio"
+    public var batchMode: BatchMode = .ratio
 
     // Model and loss
-    public var model: String = "mobilenetv3-small"
-    public var loss: String = "ce+bst"
+    public var model: NetworkKind = NetworkKind(rawValue: "mobilenetv3-small")!
+    public var loss: LossKind = .crossEntropyPlusBST
+    /// nil: the metric loss's own default (`MetricLossKind.defaultMargin`).
     public var margin: Double?
     public var lambda: Double = 1
-    public var bstSquare: String = "signed"
+    public var bstSquare: BatchSimilarityTripletLoss.Square = .signed
 
     // Optimisation and schedule (paper §3.1)
-    public var optimizer: String = "adam"
+    public var optimizer: OptimizerKind = .adam
     public var lr: Double = 1e-3
     public var weightDecay: Double = 0
     public var momentum: Double = 0.9
@@ -40,32 +47,62 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var minLr: Double = 1e-8
     public var earlyStoppingPatience: Int = 30
     public var earlyStoppingMinDelta: Double = 1e-4
+    /// nil: one pass over the training images.
     public var iterationsPerEpoch: Int?
 
     // Execution
     public var seed: UInt64 = 1
+    /// nil: the node's cores shared among its ranks.
     public var threads: Int?
     public var syncBn: Bool = false
-    public var bucketMegabytes: Double = 4
+    /// Size of the gradient all-reduce buckets in megabytes.
+    public var bucketMB: Double = 4
+    /// nil: `runs/<date>-<model>-<loss>`.
     public var runDir: String?
-    public var logFormat: String = "text"
+    public var logFormat: LogFormat = .text
 
+    /// The defaults.
     public init() {}
+}
 
-    enum CodingKeys: String, CodingKey {
-        case train, val, valFraction = "val-fraction", test, imageSize = "image-size", channels, augment
-        case skipBad = "skip-bad", maxImagePixels = "max-image-pixels", skipNonfinite = "skip-nonfinite", groupsPerClass = "groups-per-class", batchMode = "batch-mode"
-        case model, loss, margin, lambda, bstSquare = "bst-square"
-        case optimizer, lr, weightDecay = "weight-decay", momentum, batch, epochs
-        case lrFactor = "lr-factor", lrPatience = "lr-patience", minLr = "min-lr"
-        case earlyStoppingPatience = "early-stopping-patience"
-        case earlyStoppingMinDelta = "early-stopping-min-delta"
-        case iterationsPerEpoch = "iterations-per-epoch"
-        case seed, threads, syncBn = "sync-bn", bucketMegabytes = "bucket-mb", runDir = "run-dir"
-        case logFormat = "log-format"
+// MARK: - Names
+
+extension TrainingConfiguration {
+    /// Every option's name, in the order the properties are declared.
+    public static let optionNames: [String] = propertyNames.map(optionName)
+
+    /// The stored properties, which Mirror lists in declaration order.
+    static let propertyNames: [String] = Mirror(reflecting: TrainingConfiguration()).children.compactMap(\.label)
+
+    private static let propertyNamesByOption = Dictionary(uniqueKeysWithValues: propertyNames.map { (optionName($0), $0) })
+
+    /// The option name of a property, by ArgumentParser's rule for long option names: a capital
+    /// letter starts a new lowercase word (`imageSize` → `image-size`), and so does the last
+    /// capital of a run followed by lowercase letters (`URLSession` → `url-session`), so
+    /// `bucketMB` → `bucket-mb`.
+    public static func optionName(_ property: String) -> String {
+        let characters = Array(property)
+        var name = ""
+        var separateOnUppercase = true
+        for (index, character) in characters.enumerated() {
+            if character.isUppercase {
+                if separateOnUppercase && !name.isEmpty { name += "-" }
+                separateOnUppercase = index + 2 < characters.count
+                    && characters[index + 1].isUppercase && characters[index + 2].isLowercase
+            } else {
+                separateOnUppercase = true
+            }
+            name += character.lowercased()
+        }
+        return name
     }
+}
 
-    /// Reads a YAML file; keys absent from it keep their defaults, unknown keys are refused.
+// MARK: - YAML and the command line
+
+extension TrainingConfiguration {
+    /// Reads a `--config` file or a run's config.yaml: options absent from it (or null) keep
+    /// their defaults, unknown ones are refused.
     public static func load(yamlFile path: String) throws -> TrainingConfiguration {
         let text: String
         do {
@@ -83,79 +120,85 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
             if node == nil { return TrainingConfiguration() }
             throw ConfigurationError.invalidYAML(path: path, reason: "the top level must be a mapping of option: value")
         }
-        let known = Set(CodingKeys.allNames)
-        for key in mapping.keys {
-            guard let name = key.string, known.contains(name) else {
+        var given: [(property: String, value: Node)] = []
+        for (key, value) in mapping {
+            guard let name = key.string, let property = propertyNamesByOption[name] else {
                 throw ConfigurationError.unknownKey(path: path, key: key.string ?? "\(key)")
             }
+            given.append((property, value))
+        }
+        return try TrainingConfiguration().replacing(given, source: path)
+    }
+
+    /// This configuration with the options that `options` gives, the others unchanged:
+    /// `options` encodes as a mapping from property names of this type to values, null for
+    /// an option not given, as the option groups of `bstrain train` do.
+    public func replacing(with options: some Encodable) throws -> TrainingConfiguration {
+        let given = try Self.mapping(encoding: options).map { (property: $0.key.string ?? "\($0.key)", value: $0.value) }
+        for (property, _) in given where !Self.propertyNames.contains(property) {
+            preconditionFailure("\(property) is not a property of TrainingConfiguration")
+        }
+        return try replacing(given, source: nil)
+    }
+
+    /// The configuration as YAML under the options' names, every option present: those unset
+    /// are written as null, after the others.
+    public func yaml() throws -> String {
+        let encoded = try Self.mapping(encoding: self)
+        var pairs = encoded.map { (Node(Self.optionName($0.key.string ?? "\($0.key)")), $0.value) }
+        for property in Self.propertyNames where encoded[property] == nil {
+            pairs.append((Node(Self.optionName(property)), Node("null", Tag(.null))))
+        }
+        return try Yams.serialize(node: Node(pairs))
+    }
+
+    /// This configuration with `given` laid over it, decoded as a whole: the one Codable
+    /// conformance, the compiler's, reads files, the command line and config.yaml alike.
+    /// - Parameter source: the file named in errors; nil for values of the options' own types,
+    ///   which always decode.
+    private func replacing(_ given: [(property: String, value: Node)], source: String?) throws -> TrainingConfiguration {
+        var mapping = try Self.mapping(encoding: self)
+        for (property, value) in given where !Self.isAbsent(value) {
+            mapping[property] = value
         }
         do {
-            return try YAMLDecoder().decode(TrainingConfiguration.self, from: text)
-        } catch {
-            throw ConfigurationError.invalidYAML(path: path, reason: "\(error)")
+            return try YAMLDecoder().decode(TrainingConfiguration.self, from: Yams.serialize(node: .mapping(mapping)))
+        } catch let DecodingError.dataCorrupted(context) where context.underlyingError is ConfigurationError {
+            // An option choice's own message (OptionChoice), which YAMLDecoder wraps.
+            throw context.underlyingError!
+        } catch let error as DecodingError {
+            guard let source else { preconditionFailure("options of the configuration's own types did not decode: \(error)") }
+            throw ConfigurationError.invalidYAML(path: source, reason: Self.describe(error, given: given))
         }
     }
 
-    /// Keys absent from the file keep their defaults.
-    public init(from decoder: Decoder) throws {
-        self.init()
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        func read<T: Decodable>(_ key: CodingKeys, _ path: WritableKeyPath<TrainingConfiguration, T>) throws {
-            if let value = try container.decodeIfPresent(T.self, forKey: key) { self[keyPath: path] = value }
-        }
-        func readOptional<T: Decodable>(_ key: CodingKeys, _ path: WritableKeyPath<TrainingConfiguration, T?>) throws {
-            self[keyPath: path] = try container.decodeIfPresent(T.self, forKey: key) ?? self[keyPath: path]
-        }
-        try read(.train, \.train)
-        try readOptional(.val, \.val)
-        try read(.valFraction, \.valFraction)
-        try readOptional(.test, \.test)
-        try read(.imageSize, \.imageSize)
-        try read(.channels, \.channels)
-        try read(.augment, \.augment)
-        try read(.skipBad, \.skipBad)
-        try read(.maxImagePixels, \.maxImagePixels)
-        try read(.skipNonfinite, \.skipNonfinite)
-        try read(.groupsPerClass, \.groupsPerClass)
-        try read(.batchMode, \.batchMode)
-        try read(.model, \.model)
-        try read(.loss, \.loss)
-        try readOptional(.margin, \.margin)
-        try read(.lambda, \.lambda)
-        try read(.bstSquare, \.bstSquare)
-        try read(.optimizer, \.optimizer)
-        try read(.lr, \.lr)
-        try read(.weightDecay, \.weightDecay)
-        try read(.momentum, \.momentum)
-        try read(.batch, \.batch)
-        try read(.epochs, \.epochs)
-        try read(.lrFactor, \.lrFactor)
-        try read(.lrPatience, \.lrPatience)
-        try read(.minLr, \.minLr)
-        try read(.earlyStoppingPatience, \.earlyStoppingPatience)
-        try read(.earlyStoppingMinDelta, \.earlyStoppingMinDelta)
-        try readOptional(.iterationsPerEpoch, \.iterationsPerEpoch)
-        try read(.seed, \.seed)
-        try readOptional(.threads, \.threads)
-        try read(.syncBn, \.syncBn)
-        try read(.bucketMegabytes, \.bucketMegabytes)
-        try readOptional(.runDir, \.runDir)
-        try read(.logFormat, \.logFormat)
+    /// A plain `null` (or `~`, or nothing) stands for an option not given; a quoted 'null' is text.
+    private static func isAbsent(_ value: Node) -> Bool {
+        value.scalar?.style == .plain && value.null != nil
     }
 
-    /// The resolved configuration as YAML, every option present.
-    public func yaml() throws -> String {
-        var text = try YAMLEncoder().encode(self)
-        // Optional options that are unset are written explicitly, so the file lists every option.
-        for key in CodingKeys.allNames where !text.contains("\n\(key):") && !text.hasPrefix("\(key):") {
-            text += "\(key): null\n"
-        }
-        return text
+    /// `value` as the mapping YAMLEncoder writes for it.
+    private static func mapping(encoding value: some Encodable) throws -> Node.Mapping {
+        try Yams.compose(yaml: YAMLEncoder().encode(value))?.mapping ?? [:]
     }
-}
 
-extension TrainingConfiguration.CodingKeys: CaseIterable {
-    static var allNames: [String] { allCases.map(\.stringValue) }
+    /// Why a value does not fit its option, by the option's name: "image-size 'large': expected
+    /// a value of type Int".
+    private static func describe(_ error: DecodingError, given: [(property: String, value: Node)]) -> String {
+        let problem: String
+        let context: DecodingError.Context
+        switch error {
+        case let .typeMismatch(type, errorContext), let .valueNotFound(type, errorContext):
+            (problem, context) = ("expected a value of type \(type)", errorContext)
+        case let .keyNotFound(_, errorContext), let .dataCorrupted(errorContext):
+            (problem, context) = (errorContext.debugDescription, errorContext)
+        @unknown default:
+            return "\(error)"
+        }
+        guard let property = context.codingPath.first?.stringValue else { return problem }
+        let value = given.last { $0.property == property }?.value.string.map { " '\($0)'" } ?? ""
+        return "\(optionName(property))\(value): \(problem)"
+    }
 }
 
 public enum ConfigurationError: Error, CustomStringConvertible {

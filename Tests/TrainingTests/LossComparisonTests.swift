@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import Networks
 import Testing
 @testable import Training
 
@@ -13,8 +14,8 @@ import Testing
             base: base, networks: [.tiny, .shuffleNetV2], losses: [.crossEntropy, .crossEntropyPlusBST], outputPath: "out")
         let cell = comparison.configuration(network: .shuffleNetV2, loss: .crossEntropyPlusBST)
         var expected = base
-        expected.model = "shufflenetv2"
-        expected.loss = "ce+bst"
+        expected.model = NetworkKind(rawValue: "shufflenetv2")!
+        expected.loss = .crossEntropyPlusBST
         expected.runDir = "out/runs/shufflenetv2-ce+bst"
         #expect(cell == expected)
         #expect(comparison.split == "validation")

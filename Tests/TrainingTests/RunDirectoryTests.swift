@@ -18,6 +18,19 @@ import Training
         _ = first
     }
 
+    @Test func namesItsFilesByRoleAndSeesACheckpointWithoutBeingOpened() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let directory = try RunDirectory(path: path, minimumFreeBytes: 0)
+        #expect(directory.lastCheckpointPath == "\(path)/checkpoints/last.ckpt")
+        #expect(directory.bestWeightsPath == "\(path)/weights/best.safetensors")
+        #expect(directory.lastWeightsPath == "\(path)/weights/last.safetensors")
+        #expect(!directory.hasCheckpoint)
+        #expect(FileManager.default.createFile(atPath: directory.lastCheckpointPath, contents: Data()))
+        #expect(directory.hasCheckpoint)
+        #expect(RunDirectory.Layout(path: path).hasCheckpoint)
+    }
+
     @Test func refusesWhenTheDiskHasTooLittleSpace() {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -41,43 +54,5 @@ import Training
         // The CRC-32 check value of "123456789" is 0xCBF43926 (zlib, IEEE 802.3).
         let value = Array("123456789".utf8).withUnsafeBytes { CRC32.checksum($0) }
         #expect(value == 0xCBF4_3926)
-    }
-}
-
-@Suite struct TrainingConfigurationTests {
-    @Test func aPartialYAMLFileKeepsTheOtherDefaults() throws {
-        let path = NSTemporaryDirectory() + "bstrain-config-\(UUID().uuidString).yaml"
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try "model: shufflenetv2\nbatch: 24\ngroups-per-class: 3\nsync-bn: true\nlr: 0.01\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let configuration = try TrainingConfiguration.load(yamlFile: path)
-        var expected = TrainingConfiguration()
-        expected.model = "shufflenetv2"
-        expected.batch = 24
-        expected.groupsPerClass = "3"
-        expected.syncBn = true
-        expected.lr = 0.01
-        #expect(configuration == expected)
-    }
-
-    @Test func unknownOptionsAreRefusedByName() throws {
-        let path = NSTemporaryDirectory() + "bstrain-config-\(UUID().uuidString).yaml"
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try "batch-size: 24\n".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect { try TrainingConfiguration.load(yamlFile: path) } throws: { error in
-            "\(error)".contains("batch-size")
-        }
-    }
-
-    @Test func theResolvedYAMLListsEveryOptionAndReadsBack() throws {
-        var configuration = TrainingConfiguration()
-        configuration.train = "data/train"
-        let text = try configuration.yaml()
-        for key in ["val:", "test:", "margin:", "threads:", "run-dir:", "image-size:"] {
-            #expect(text.contains(key), "missing \(key)")
-        }
-        let path = NSTemporaryDirectory() + "bstrain-config-\(UUID().uuidString).yaml"
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(try TrainingConfiguration.load(yamlFile: path) == configuration)
     }
 }

@@ -1,0 +1,166 @@
+import ArgumentParser
+import Data
+import Losses
+import Networks
+import Training
+
+/// A group of training options on the command line, shared by `bstrain train` and `bstrain
+/// compare`. Each property sets the `TrainingConfiguration` property of the same name, so
+/// ArgumentParser's option name is the YAML key (`imageSize`: `--image-size`,
+/// `image-size:`). Each is optional, so an option not given keeps the value of the base
+/// configuration (defaults, `--config` or the resumed run's config.yaml), and help ends with
+/// the default that `TrainingConfiguration` declares.
+protocol TrainingOptionGroup: ParsableArguments, Encodable {}
+
+extension TrainingConfiguration {
+    /// This configuration with the options given in `groups`.
+    func replacing(with groups: [any TrainingOptionGroup]) throws -> TrainingConfiguration {
+        try groups.reduce(self) { try $0.replacing(with: $1) }
+    }
+}
+
+/// The cell of `bstrain compare`'s grid: only `bstrain train` takes these.
+struct RunOptions: TrainingOptionGroup {
+    @Option(help: .training("Network.", default: \.model))
+    var model: NetworkKind?
+    @Option(help: .training("Loss: L = CE + λ·metric loss.", default: \.loss))
+    var loss: LossKind?
+    @Option(help: .training("Run directory.", default: "runs/<date>-<model>-<loss>"))
+    var runDir: String?
+}
+
+/// The images, their split and how batches are drawn from them.
+struct DataOptions: TrainingOptionGroup {
+    @Option(help: "Training images: a folder with one subfolder of JPEGs per class (required, here or in --config).")
+    var train: String?
+    @Option(help: .training("Validation images with the same classes.", default: "hold out --val-fraction of --train"))
+    var val: String?
+    @Option(help: .training("Share of each training class held out for validation when --val is not given.", default: \.valFraction))
+    var valFraction: Double?
+    @Option(help: .training("Held-out test images, evaluated once at the end with the best weights.", default: "none"))
+    var test: String?
+    @Option(help: .training("Side of the square input images in pixels, a multiple of 32.", default: \.imageSize))
+    var imageSize: Int?
+    @Option(help: .training("1 (grey) or 3 (colour) input channels.", default: \.channels))
+    var channels: Int?
+    @Flag(inversion: .prefixedNo, help: .training("Augment on the fly: rotations by 90/180/270, flips, ±5-pixel shifts (paper §3.5).", default: \.augment))
+    var augment: Bool?
+    @Flag(inversion: .prefixedNo, help: .training("Skip corrupt or non-JPEG files (listed in skipped.csv) instead of stopping.", default: \.skipBad))
+    var skipBad: Bool?
+    @Option(help: .training(InferenceOptions.maxImagePixelsHelp, default: \.maxImagePixels))
+    var maxImagePixels: Int?
+    @Option(help: .training("K-means data-mining groups per class: one count or one per class, e.g. \"2,3\".", default: \.groupsPerClass))
+    var groupsPerClass: String?
+    @Option(help: .training("Batch composition: ratio (groups in proportion to their size), balanced or random.", default: \.batchMode))
+    var batchMode: BatchMode?
+}
+
+/// The metric loss added to cross-entropy, L = CE + λ·metric loss (eq. 7).
+struct MetricLossOptions: TrainingOptionGroup {
+    @Option(help: .training(
+        "Margin m of the metric loss; BSTriplet needs 0 ≤ m ≤ 1.",
+        default: MetricLossKind.allCases.map { "\(defaultText($0.defaultMargin)) for \($0.rawValue)" }.joined(separator: ", ")))
+    var margin: Double?
+    @Option(help: .training("Weight λ of the metric loss.", default: \.lambda))
+    var lambda: Double?
+    @Option(help: .training("""
+        The square g in BSTriplet (eq. 3): signed, x·|x|, keeps the sign of similarities, so \
+        dissimilar negatives lower the loss and the loss stays within [0, 1 + m] as the paper states; \
+        plain, x², is the literal text and rewards negatives for being similar; linear, x, for ablation.
+        """, default: \.bstSquare))
+    var bstSquare: BatchSimilarityTripletLoss.Square?
+}
+
+/// The optimizer and the schedule (paper §3.1).
+struct OptimizationOptions: TrainingOptionGroup {
+    @Option(help: .training("Optimizer.", default: \.optimizer))
+    var optimizer: OptimizerKind?
+    @Option(help: .training("Initial learning rate.", default: \.lr))
+    var lr: Double?
+    @Option(help: .training("Weight decay.", default: \.weightDecay))
+    var weightDecay: Double?
+    @Option(help: .training("Momentum of --optimizer sgd.", default: \.momentum))
+    var momentum: Double?
+    @Option(help: .training("Global batch size N_b, split over the ranks.", default: \.batch))
+    var batch: Int?
+    @Option(help: .training("Maximum number of epochs.", default: \.epochs))
+    var epochs: Int?
+    @Option(help: .training("Iterations per epoch.", default: "training images / batch, rounded up"))
+    var iterationsPerEpoch: Int?
+    @Option(help: .training("Learning-rate reduction factor on a training-loss plateau.", default: \.lrFactor))
+    var lrFactor: Double?
+    @Option(help: .training("Epochs without training-loss improvement before the learning rate is reduced.", default: \.lrPatience))
+    var lrPatience: Int?
+    @Option(help: .training("Learning-rate floor.", default: \.minLr))
+    var minLr: Double?
+    @Option(help: .training("Epochs without validation-loss improvement before stopping.", default: \.earlyStoppingPatience))
+    var earlyStoppingPatience: Int?
+    @Option(help: .training("Smallest validation-loss decrease that counts as improvement.", default: \.earlyStoppingMinDelta))
+    var earlyStoppingMinDelta: Double?
+}
+
+/// How the run executes: randomness, threads, ranks, progress.
+struct ExecutionOptions: TrainingOptionGroup {
+    @Option(help: .training("Seed of every random choice: split, clusters, batches, initialisation, augmentation.", default: \.seed))
+    var seed: UInt64?
+    @Option(help: .training("Threads per rank for the engine and OpenBLAS.", default: "cores / ranks on this node"))
+    var threads: Int?
+    @Flag(inversion: .prefixedNo, help: .training("Batch-norm statistics over the global batch instead of each rank's slice.", default: \.syncBn))
+    var syncBn: Bool?
+    @Option(help: .training("Size of the gradient all-reduce buckets in MB.", default: \.bucketMB))
+    var bucketMB: Double?
+    @Flag(inversion: .prefixedNo, help: .training(
+        "Skip a step whose loss or gradients are NaN or infinite (with a warning) instead of stopping the run.", default: \.skipNonfinite))
+    var skipNonfinite: Bool?
+    @Option(help: .training(
+        "Progress: text (progress bar and epoch lines), jsonl (one JSON object per line) or quiet (epoch lines only).", default: \.logFormat))
+    var logFormat: LogFormat?
+}
+
+extension ArgumentHelp {
+    /// `text`, then the default of the option at `keyPath` as `TrainingConfiguration` sets it,
+    /// so help and code cannot disagree.
+    static func training<Value>(_ text: String, default keyPath: KeyPath<TrainingConfiguration, Value>) -> ArgumentHelp {
+        training(text, default: defaultText(TrainingConfiguration()[keyPath: keyPath]))
+    }
+
+    /// `text`, then a default that depends on the run, in words.
+    static func training(_ text: String, default description: String) -> ArgumentHelp {
+        ArgumentHelp("\(text) (default: \(description))")
+    }
+}
+
+/// A default value as help shows it: a choice by its name, a switch as on or off, a number as
+/// Swift writes it but without a trailing ".0".
+func defaultText(_ value: Any) -> String {
+    let text = switch value {
+    case let choice as any OptionChoice: choice.rawValue
+    case let isOn as Bool: isOn ? "on" : "off"
+    default: "\(value)"
+    }
+    return value is any BinaryFloatingPoint && text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+}
+
+/// The default of the option at `keyPath`, as help shows it.
+func defaultText<Value>(_ keyPath: KeyPath<TrainingConfiguration, Value>) -> String {
+    defaultText(TrainingConfiguration()[keyPath: keyPath])
+}
+
+// The option groups are read as a configuration file would be (`TrainingConfiguration
+// .replacing(with:)`), which needs them Encodable; an option encodes as the value it holds,
+// null when not given.
+extension Option: @retroactive Encodable where Value: Encodable {
+    public func encode(to encoder: Encoder) throws {
+        try wrappedValue.encode(to: encoder)
+    }
+}
+
+extension Flag: @retroactive Encodable where Value: Encodable {
+    public func encode(to encoder: Encoder) throws {
+        try wrappedValue.encode(to: encoder)
+    }
+}
+
+// The training options' choices as command-line values (BatchMode's is in DataCommand.swift); `--help` lists their names.
+extension LogFormat: ExpressibleByArgument {}
+extension OptimizerKind: ExpressibleByArgument {}

@@ -1,0 +1,134 @@
+import Foundation
+import Losses
+import Networks
+import Testing
+import Training
+
+@Suite struct TrainingConfigurationTests {
+    func temporaryFile(_ text: String) throws -> String {
+        let path = NSTemporaryDirectory() + "bstrain-config-\(UUID().uuidString).yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func aPartialYAMLFileKeepsTheOtherDefaults() throws {
+        let path = try temporaryFile("model: shufflenetv2\nbatch: 24\ngroups-per-class: 3\nsync-bn: true\nlr: 0.01\nval: null\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let configuration = try TrainingConfiguration.load(yamlFile: path)
+        var expected = TrainingConfiguration()
+        expected.model = NetworkKind(rawValue: "shufflenetv2")!
+        expected.batch = 24
+        expected.groupsPerClass = "3"
+        expected.syncBn = true
+        expected.lr = 0.01
+        #expect(configuration == expected)
+    }
+
+    @Test func unknownOptionsAreRefusedByName() throws {
+        let path = try temporaryFile("batch-size: 24\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect { try TrainingConfiguration.load(yamlFile: path) } throws: { error in
+            "\(error)".contains("batch-size")
+        }
+    }
+
+    @Test func anUnknownChoiceIsRefusedWithTheNamesItCouldHaveBeen() throws {
+        let path = try temporaryFile("batch-mode: stratified\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect { try TrainingConfiguration.load(yamlFile: path) } throws: { error in
+            "\(error)" == "--batch-mode stratified is not valid: expected one of ratio, balanced, random"
+        }
+    }
+
+    @Test func aValueOfTheWrongTypeIsRefusedByOptionName() throws {
+        let path = try temporaryFile("image-size: large\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect { try TrainingConfiguration.load(yamlFile: path) } throws: { error in
+            "\(error)".contains("image-size 'large'")
+        }
+    }
+
+    @Test func theResolvedYAMLListsEveryOptionAndReadsBack() throws {
+        var configuration = TrainingConfiguration()
+        configuration.train = "data/train"
+        let text = try configuration.yaml()
+        for key in TrainingConfiguration.optionNames {
+            #expect(text.contains("\n\(key):") || text.hasPrefix("\(key):"), "missing \(key)")
+        }
+        let path = try temporaryFile(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try TrainingConfiguration.load(yamlFile: path) == configuration)
+    }
+
+    @Test func theDefaultsAreWrittenAsConfigYAMLHasAlwaysBeen() throws {
+        // Choices by their names, numbers as Yams writes them, unset options last as null.
+        var configuration = TrainingConfiguration()
+        configuration.train = "data/train"
+        #expect(try configuration.yaml() == """
+            train: data/train
+            val-fraction: 1e-1
+            image-size: 128
+            channels: 1
+            augment: false
+            skip-bad: false
+            max-image-pixels: 89478485
+            skip-nonfinite: false
+            groups-per-class: '2'
+            batch-mode: ratio
+            model: mobilenetv3-small
+            loss: ce+bst
+            lambda: 1e+0
+            bst-square: signed
+            optimizer: adam
+            lr: 1e-3
+            weight-decay: 0e+0
+            momentum: 9e-1
+            batch: 36
+            epochs: 400
+            lr-factor: 3e-1
+            lr-patience: 20
+            min-lr: 1e-08
+            early-stopping-patience: 30
+            early-stopping-min-delta: 1e-4
+            seed: 1
+            sync-bn: false
+            bucket-mb: 4e+0
+            log-format: text
+            val: null
+            test: null
+            margin: null
+            iterations-per-epoch: null
+            threads: null
+            run-dir: null
+
+            """)
+    }
+
+    @Test func optionNamesAreThePropertiesInKebabCase() {
+        #expect(TrainingConfiguration.optionName("imageSize") == "image-size")
+        #expect(TrainingConfiguration.optionName("earlyStoppingMinDelta") == "early-stopping-min-delta")
+        #expect(TrainingConfiguration.optionName("bucketMB") == "bucket-mb")
+        #expect(TrainingConfiguration.optionName("URLSession") == "url-session")
+        #expect(TrainingConfiguration.optionNames.count == 35)
+        #expect(Set(TrainingConfiguration.optionNames).count == TrainingConfiguration.optionNames.count)
+    }
+
+    /// Options as the command line gives them: only the set ones.
+    struct GivenOptions: Encodable {
+        var lr: Double? = 0.01
+        var loss: LossKind? = .crossEntropyPlusLifted
+        var val: String?
+        var augment: Bool?
+    }
+
+    @Test func replacingSetsTheGivenOptionsAndKeepsTheOthers() throws {
+        var base = TrainingConfiguration()
+        base.val = "data/val"
+        base.augment = true
+        let replaced = try base.replacing(with: GivenOptions())
+        var expected = base
+        expected.lr = 0.01
+        expected.loss = .crossEntropyPlusLifted
+        #expect(replaced == expected)
+    }
+}
