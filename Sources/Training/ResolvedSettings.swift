@@ -32,7 +32,7 @@ struct ResolvedSettings {
         guard configuration.batch >= 2 else {
             throw TrainingError.invalidOption(
                 name: "--batch", value: "\(configuration.batch)",
-                expected: "at least 2: the similarity losses compare samples within a batch, so one sample defines none (DESIGN §1)")
+                expected: "at least 2: the similarity losses compare samples within a batch, so one sample defines none")
         }
         guard configuration.batch >= worldSize else {
             throw TrainingError.batchTooSmallForRanks(batch: configuration.batch, ranks: worldSize)

@@ -102,7 +102,7 @@ public final class Trainer {
         let started = Date()
         if let advice = OpenBLASKernelSelection.advice { display?.warning(advice) }
         let placement = try communicator.placementSummary()
-        display?.message("bstrain: \(placement); \(settings.threads) thread(s) per rank; OpenBLAS \(BLAS.coreName) kernels")
+        display?.message("bstrain: \(placement); \(settings.threads) thread(s) per rank; \(OpenBLASKernelSelection.kernelDescription)")
         let data = try prepareData(runDirectory: directory)
         let model = try prepareModel(classes: data.classNames.count)
         let optimizer = settings.makeOptimizer(parameterCount: model.parameterCount)
