@@ -56,6 +56,8 @@ public final class BatchNorm: Operation {
 
     public var kind: OperationKind { .batchNorm }
 
+    public func canOverwriteInputGradient(_ input: Int) -> Bool { true }
+
     public func multiplyAccumulates(batch: Int) -> Int { batch * outputShape.elementCount }
 
     public func savedCount(batch: Int) -> Int { 2 * outputShape.channels + 1 }
@@ -221,7 +223,7 @@ public final class BatchNorm: Operation {
         func write<Write: GradientWrite>(_ mode: Write.Type) {
             writeInputGradient(mode, g: g, x: io.inputs[0], into: dx, p: p, q: q, r: r, rows: rows, threads: context.threads)
         }
-        io.accumulatesInputGradients[0] ? write(AccumulateGradient.self) : write(OverwriteGradient.self)
+        io.overwritesInputGradients[0] ? write(OverwriteGradient.self) : write(AccumulateGradient.self)
     }
 
     /// Σg and Σg·x̂ per channel, g = dL/d(x·scale + shift): the output gradient times the

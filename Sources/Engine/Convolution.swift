@@ -49,6 +49,10 @@ public final class Convolution: Operation {
 
     public var kind: OperationKind { kernelSize == 1 ? .convolution1x1 : .convolutionKxK }
 
+    /// A pointwise convolution's input gradient is one product, whose beta can overwrite;
+    /// larger windows scatter their patches with adds.
+    public func canOverwriteInputGradient(_ input: Int) -> Bool { isPointwise }
+
     public func multiplyAccumulates(batch: Int) -> Int {
         batch * outputShape.height * outputShape.width * outputShape.channels
             * kernelSize * kernelSize * (inputShapes[0].channels / groups)
@@ -100,15 +104,14 @@ public final class Convolution: Operation {
                               threads: context.threads)
             if let inputGradient {
                 // The input is its own patch matrix, so the product goes straight into its
-                // gradient: beta = 1 adds, beta = 0 overwrites.
+                // gradient: beta = 0 overwrites, beta = 1 adds.
                 patchGradient(rows: rows, outputGradient: outputGradient, weight: io.parameters,
-                              into: inputGradient, beta: io.accumulatesInputGradients[0] ? 1 : 0,
+                              into: inputGradient, beta: io.overwritesInputGradients[0] ? 0 : 1,
                               threads: context.threads)
             }
             return
         }
         let threadWorkspace = threadWorkspaceCount(context.batch)
-        let overwrites = !io.accumulatesInputGradients[0]
         let shares = forEachThreadsSamples(context, workspace: io.workspace) { samples, patches in
             // This thread's share of the weight gradient follows its patch buffer.
             let share = patches + (threadWorkspace - weightCount)
@@ -123,8 +126,6 @@ public final class Convolution: Operation {
                     // The patches are spent once the weight gradient has them: reuse their buffer.
                     patchGradient(rows: rows, outputGradient: chunkOutputGradient, weight: io.parameters,
                                   into: patches, beta: 0, threads: 1)
-                    // Windows overlap and may skip cells: overwriting scatters onto zeros.
-                    if overwrites { zeroInputGradient(inputGradient, samples: chunk) }
                     scatterPatches(patches, samples: chunk, into: inputGradient)
                 }
             }
