@@ -227,8 +227,6 @@ public final class BatchNorm: Operation {
     }
 
     /// Σg and Σg·x̂ per channel, g = dL/d(x·scale + shift): the output gradient times the
-    /// activation's derivative there.
-    /// Σg and Σg·x̂ per channel, g = dL/d(x·scale + shift): the output gradient times the
     /// activation's derivative there, which is stored to `gradient` (unless it is the output
     /// gradient itself, with no activation).
     private struct SumGradients: PointwiseKernel {
