@@ -1,11 +1,5 @@
 import Foundation
 
-/// Output size of a convolution or pooling window along one axis (PyTorch's floor rule).
-@inlinable
-public func convolutionOutputSize(_ input: Int, kernel: Int, stride: Int, padding: Int) -> Int {
-    (input + 2 * padding - kernel) / stride + 1
-}
-
 /// k x k convolution with stride, zero padding and groups, over NHWC tensors.
 ///
 /// Weight layout [out, kh, kw, in/groups] (OHWI, as MLX): one row per output channel, so the
@@ -29,10 +23,8 @@ public final class Convolution: Operation {
         precondition(inputShape.channels % groups == 0 && outputChannels % groups == 0,
                      "channels \(inputShape.channels)->\(outputChannels) not divisible by \(groups) groups")
         inputShapes = [inputShape]
-        outputShape = TensorShape(
-            height: convolutionOutputSize(inputShape.height, kernel: kernelSize, stride: stride, padding: padding),
-            width: convolutionOutputSize(inputShape.width, kernel: kernelSize, stride: stride, padding: padding),
-            channels: outputChannels)
+        outputShape = inputShape.slidingWindowOutput(
+            kernelSize: kernelSize, stride: stride, padding: padding, channels: outputChannels)
         self.kernelSize = kernelSize
         self.stride = stride
         self.padding = padding
@@ -305,7 +297,7 @@ public final class Convolution: Operation {
             let inputRow = (sample * shape.height + vertical.start(outputY) + dy) * shape.width + horizontal.start(0)
             for dx in 0..<kernelSize {
                 let covered = rows.contains(dy)
-                    ? horizontal.outputsCovering(offset: dx, outputSize: outputShape.width) : 0..<0
+                    ? horizontal.outputsCovering(offset: dx) : 0..<0
                 for group in 0..<groups {
                     body(firstPatch + group * patchLength + (dy * kernelSize + dx) * perGroup,
                          (inputRow + dx) * shape.channels + group * perGroup,

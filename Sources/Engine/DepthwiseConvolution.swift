@@ -21,10 +21,8 @@ public final class DepthwiseConvolution: Operation {
     ) {
         let channels = inputShape.channels
         inputShapes = [inputShape]
-        outputShape = TensorShape(
-            height: convolutionOutputSize(inputShape.height, kernel: kernelSize, stride: stride, padding: padding),
-            width: convolutionOutputSize(inputShape.width, kernel: kernelSize, stride: stride, padding: padding),
-            channels: channels)
+        outputShape = inputShape.slidingWindowOutput(
+            kernelSize: kernelSize, stride: stride, padding: padding, channels: channels)
         self.kernelSize = kernelSize
         self.stride = stride
         self.padding = padding
@@ -136,7 +134,7 @@ public final class DepthwiseConvolution: Operation {
     /// Zero columns after each row of the padded input copy: as many as the last window
     /// reaches past the input.
     private var inputRightPadding: Int {
-        max(0, (outputShape.width - 1) * stride - padding + kernelSize - inputShapes[0].width)
+        SlidingWindow(inputSize: inputShapes[0].width, kernel: kernelSize, stride: stride, padding: padding).reachPastEnd
     }
 
     private var paddedInputCount: Int {
@@ -262,7 +260,7 @@ private struct GatherGeometry {
         tailColumns = input.width - headColumns - groupCount * stride
         firstGroupOutput = (headColumns + padding) / stride
         let vertical = SlidingWindow(inputSize: input.height, kernel: kernel, stride: stride, padding: padding)
-        let rows = (0..<kernel).map { vertical.outputsCovering(offset: $0, outputSize: output.height) }
+        let rows = (0..<kernel).map { vertical.outputsCovering(offset: $0) }
         outputRowsUnderTap = rows
         let bandRows = max(1, (Self.bandPixels / input.width - kernel + stride) / stride)
         outputRowsPerBand = bandRows

@@ -10,10 +10,8 @@ public final class MaxPool: Operation {
         // PyTorch's bound: with more padding a window could lie wholly on padding.
         precondition(padding <= kernelSize / 2, "pooling padding \(padding) exceeds half the kernel \(kernelSize)")
         inputShapes = [inputShape]
-        outputShape = TensorShape(
-            height: convolutionOutputSize(inputShape.height, kernel: kernelSize, stride: stride, padding: padding),
-            width: convolutionOutputSize(inputShape.width, kernel: kernelSize, stride: stride, padding: padding),
-            channels: inputShape.channels)
+        outputShape = inputShape.slidingWindowOutput(
+            kernelSize: kernelSize, stride: stride, padding: padding, channels: inputShape.channels)
         self.kernelSize = kernelSize
         self.stride = stride
         self.padding = padding
@@ -88,10 +86,8 @@ public final class AveragePool: Operation {
         // PyTorch's bound: with more padding a window could lie wholly on padding.
         precondition(padding <= kernelSize / 2, "pooling padding \(padding) exceeds half the kernel \(kernelSize)")
         inputShapes = [inputShape]
-        outputShape = TensorShape(
-            height: convolutionOutputSize(inputShape.height, kernel: kernelSize, stride: stride, padding: padding),
-            width: convolutionOutputSize(inputShape.width, kernel: kernelSize, stride: stride, padding: padding),
-            channels: inputShape.channels)
+        outputShape = inputShape.slidingWindowOutput(
+            kernelSize: kernelSize, stride: stride, padding: padding, channels: inputShape.channels)
         self.kernelSize = kernelSize
         self.stride = stride
         self.padding = padding
