@@ -53,7 +53,22 @@ public final class Convolution: Operation {
     /// Per thread (up to the cores), an im2col buffer for one chunk of samples and a share of
     /// the weight gradient; a pointwise convolution reads its input as is and needs none.
     public func workspaceCount(batch: Int) -> Int {
-        isPointwise ? 0 : min(batch, Self.maximumThreads) * threadWorkspaceCount(batch)
+        isPointwise ? 0 : min(batch, Self.maximumThreads) * ThreadWorkspaceLayout(self, batch: batch).count
+    }
+
+    /// One thread's part of the workspace; the parts lie one after another, a thread's first.
+    private struct ThreadWorkspaceLayout {
+        let patches: BufferLayout.Region      // (chunk·Ho·Wo, groups·kh·kw·Cin/groups): im2col of a chunk of samples
+        let weightShare: BufferLayout.Region  // (Cout, kh·kw·Cin/groups): this thread's weight gradient (backward)
+        let count: Int
+
+        init(_ operation: Convolution, batch: Int) {
+            var layout = BufferLayout()
+            patches = layout.append(
+                operation.samplesPerChunk(batch) * operation.patchRowsPerSample * operation.patchRowWidth)
+            weightShare = layout.append(operation.weightCount)
+            count = layout.count
+        }
     }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
@@ -72,7 +87,9 @@ public final class Convolution: Operation {
         }
         // Threads take whole samples, each with a patch buffer of its own: splitting the
         // product of one small chunk instead would cost more in hand-offs than it saves.
-        forEachThreadsSamples(context, workspace: io.workspace) { samples, patches in   // patches: (chunk·Ho·Wo, groups·kh·kw·Cin/groups)
+        let layout = ThreadWorkspaceLayout(self, batch: context.batch)
+        forEachThreadsSamples(context, workspace: io.workspace) { samples, part in
+            let patches = layout.patches.start(in: part)
             forEachChunk(of: samples, batch: context.batch) { chunk in
                 gatherPatches(from: input, samples: chunk, into: patches)
                 multiplyPatches(patches, rows: chunk.count * patchRowsPerSample, by: io.parameters,
@@ -103,10 +120,9 @@ public final class Convolution: Operation {
             }
             return
         }
-        let threadWorkspace = threadWorkspaceCount(context.batch)
-        let shares = forEachThreadsSamples(context, workspace: io.workspace) { samples, patches in
-            // This thread's share of the weight gradient follows its patch buffer.
-            let share = patches + (threadWorkspace - weightCount)
+        let layout = ThreadWorkspaceLayout(self, batch: context.batch)
+        let shares = forEachThreadsSamples(context, workspace: io.workspace) { samples, part in
+            let patches = layout.patches.start(in: part), share = layout.weightShare.start(in: part)
             share.update(repeating: 0, count: weightCount)
             forEachChunk(of: samples, batch: context.batch) { chunk in
                 let rows = chunk.count * patchRowsPerSample
@@ -124,7 +140,7 @@ public final class Convolution: Operation {
         }
         // Shares in thread order: the sum depends on the thread count only through rounding.
         for thread in 0..<shares {
-            let share = io.workspace + thread * threadWorkspace + threadWorkspace - weightCount
+            let share = layout.weightShare.start(in: io.workspace + thread * layout.count)
             for index in 0..<weightCount { weightGradient[index] += share[index] }
         }
     }
@@ -157,14 +173,10 @@ public final class Convolution: Operation {
         max(1, min(batch, Self.patchBufferFloats / (patchRowsPerSample * patchRowWidth)))
     }
 
-    /// One thread's patch buffer, then its share of the weight gradient.
-    private func threadWorkspaceCount(_ batch: Int) -> Int {
-        samplesPerChunk(batch) * patchRowsPerSample * patchRowWidth + weightCount
-    }
-
     /// Splits the batch's samples over the context's threads (at most as many as the workspace
     /// was planned for) and runs `body` on each thread's samples with that thread's part of the
-    /// workspace. Returns how many threads ran, in the order of their parts.
+    /// workspace (`ThreadWorkspaceLayout`). Returns how many threads ran, in the order of their
+    /// parts.
     @discardableResult
     private func forEachThreadsSamples(
         _ context: RunContext, workspace: UnsafeMutablePointer<Float>,
@@ -172,9 +184,9 @@ public final class Convolution: Operation {
     ) -> Int {
         guard context.batch > 0 else { return 0 }
         let threads = max(1, min(context.threads, context.batch, Self.maximumThreads))
-        let threadWorkspace = threadWorkspaceCount(context.batch)
+        let partCount = ThreadWorkspaceLayout(self, batch: context.batch).count
         parallelForBlocks(context.batch, blocks: threads) { block, samples in
-            body(samples, workspace + block * threadWorkspace)
+            body(samples, workspace + block * partCount)
         }
         return threads
     }

@@ -46,19 +46,33 @@ public final class DepthwiseConvolution: Operation {
         batch * outputShape.elementCount * kernelSize * kernelSize
     }
 
-    /// The weight transposed to [kh, kw, C], then one [kh·kw (+1 with bias), C] slot of
-    /// parameter gradients per sample (backward), then a padded copy per sample: of the input
-    /// in forward, of the output gradient in backward, then a prefetch sink per sample
-    /// (backward). A thread uses the copy and the sink of its first sample.
-    public func workspaceCount(batch: Int) -> Int {
-        tapCount * channels + batch * (gradientSlotCount + paddedCopyCount + Self.sinkCount)
+    public func workspaceCount(batch: Int) -> Int { WorkspaceLayout(self, batch: batch).count }
+
+    /// Scratch of one call. The padded copies are of the input in forward and of the output
+    /// gradient in backward; a thread uses the copy and the sink of its first sample.
+    private struct WorkspaceLayout {
+        let weight: BufferLayout.Region        // (kh, kw, C): the weight transposed
+        let slots: BufferLayout.Region         // (batch, kh·kw (+1 with bias), C): parameter gradients (backward)
+        let paddedCopies: BufferLayout.Region  // (batch, paddedCopyCount): rows with zero columns on both sides
+        let sinks: BufferLayout.Region         // (batch): prefetch sinks (backward)
+        let count: Int
+
+        init(_ operation: DepthwiseConvolution, batch: Int) {
+            var layout = BufferLayout()
+            weight = layout.append(operation.tapCount * operation.channels)
+            slots = layout.append(batch * operation.gradientSlotCount)
+            paddedCopies = layout.append(batch * operation.paddedCopyCount)
+            sinks = layout.append(batch * DepthwiseConvolution.sinkCount)
+            count = layout.count
+        }
     }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
-        let weight = io.workspace           // (kh, kw, C)
+        let workspace = WorkspaceLayout(self, batch: context.batch)
+        let weight = workspace.weight.start(in: io.workspace)
         transposeWeight(io.parameters, into: weight)
         let bias: UnsafePointer<Float>? = hasBias ? UnsafePointer(io.parameters + tapCount * channels) : nil
-        let paddedInputs = weight + tapCount * channels + context.batch * gradientSlotCount
+        let paddedInputs = workspace.paddedCopies.start(in: io.workspace)
         let sampleWork = multiplyAccumulates(batch: 1)
         parallelFor(context.batch, threads: context.threads,
                     minimumChunk: max(1, Self.minimumWorkPerThread / max(1, sampleWork))) { samples in
@@ -75,11 +89,12 @@ public final class DepthwiseConvolution: Operation {
 
     public func backward(_ io: OperationIO, _ context: RunContext) {
         guard context.batch > 0 else { return }
-        let weight = io.workspace                                           // (kh, kw, C)
+        let workspace = WorkspaceLayout(self, batch: context.batch)
+        let weight = workspace.weight.start(in: io.workspace)
         transposeWeight(io.parameters, into: weight)
-        let slots = weight + tapCount * channels                            // (batch, kh·kw (+1), C)
-        let paddedGradients = slots + context.batch * gradientSlotCount
-        let sinks = paddedGradients + context.batch * paddedCopyCount
+        let slots = workspace.slots.start(in: io.workspace)
+        let paddedGradients = workspace.paddedCopies.start(in: io.workspace)
+        let sinks = workspace.sinks.start(in: io.workspace)
         let overwrites = io.overwritesInputGradients[0]
         let sampleWork = 2 * multiplyAccumulates(batch: 1)
         // Each sample adds its parameter gradient into a slot of its own, and the slots are
