@@ -34,6 +34,8 @@ public final class Activation: Operation {
 
     public var kind: OperationKind { .activation }
 
+    public func canOverwriteInputGradient(_ input: Int) -> Bool { true }
+
     public func forward(_ io: OperationIO, _ context: RunContext) {
         function.run(Forward(x: io.inputs[0], y: io.output, count: context.batch * outputShape.elementCount,
                              threads: context.threads))
@@ -45,7 +47,7 @@ public final class Activation: Operation {
             function.run(Backward<Write>(x: io.inputs[0], dy: io.outputGradient, dx: dx,
                                          count: context.batch * outputShape.elementCount, threads: context.threads))
         }
-        io.accumulatesInputGradients[0] ? run(AccumulateGradient.self) : run(OverwriteGradient.self)
+        io.overwritesInputGradients[0] ? run(OverwriteGradient.self) : run(AccumulateGradient.self)
     }
 
     /// y = f(x) over the flat tensor, eight values at a time.

@@ -58,22 +58,57 @@ public final class BatchNorm: Operation {
 
     public var kind: OperationKind { .batchNorm }
 
+    public func canOverwriteInputGradient(_ input: Int) -> Bool { true }
+
     public func multiplyAccumulates(batch: Int) -> Int { batch * outputShape.elementCount }
 
-    public func savedCount(batch: Int) -> Int { 2 * outputShape.channels + 1 }
+    public func savedCount(batch: Int) -> Int { SavedLayout(channels: outputShape.channels).count }
 
-    public func workspaceCount(batch: Int) -> Int {
-        gradientOffset + (activation == nil ? 0 : batch * outputShape.elementCount)
+    public func workspaceCount(batch: Int) -> Int { WorkspaceLayout(self, batch: batch).count }
+
+    /// What forward keeps for backward.
+    private struct SavedLayout {
+        let mean: BufferLayout.Region                // (C): the mean that normalised the batch
+        let inverseDeviation: BufferLayout.Region    // (C): 1/sqrt(var + ε)
+        let valueCount: BufferLayout.Region          // (1): values per channel they were formed over
+        let count: Int
+
+        init(channels: Int) {
+            var layout = BufferLayout()
+            mean = layout.append(channels)
+            inverseDeviation = layout.append(channels)
+            valueCount = layout.append(1)
+            count = layout.count
+        }
     }
 
-    // Workspace, in order: the statistics handed to the reducer (2C + 1); the forward's
-    // scale and shift (2C), which backward recomputes to recover the activation's input;
-    // backward's coefficients p, q, r (3C); per-block partial sums (blocks x 2C); with an
-    // activation, the gradient behind it (the whole batch's tensor).
-    private var affineOffset: Int { 2 * outputShape.channels + 1 }
-    private var coefficientsOffset: Int { affineOffset + 2 * outputShape.channels }
-    private var partialsOffset: Int { coefficientsOffset + 3 * outputShape.channels }
-    private var gradientOffset: Int { partialsOffset + Self.rowBlocks * 2 * outputShape.channels }
+    /// Scratch of one call. Backward forms scale and shift again, to recover the activation's
+    /// input; with an activation it keeps the gradient behind it between its two passes.
+    private struct WorkspaceLayout {
+        let statistics: BufferLayout.Region          // (2C + 1): what the reducer sums, [Σx, Σx², count] or [Σg, Σg·x̂]
+        let scale: BufferLayout.Region               // (C): y = f(x·scale + shift)
+        let shift: BufferLayout.Region               // (C)
+        let p: BufferLayout.Region                   // (C): dx = p·g + q·x + r
+        let q: BufferLayout.Region                   // (C)
+        let r: BufferLayout.Region                   // (C)
+        let partials: BufferLayout.Region            // (rowBlocks, 2C): per-block sums, see `sumOverRows`
+        let activationGradient: BufferLayout.Region  // (batch, H, W, C) with an activation, else empty
+        let count: Int
+
+        init(_ operation: BatchNorm, batch: Int) {
+            let channels = operation.outputShape.channels
+            var layout = BufferLayout()
+            statistics = layout.append(2 * channels + 1)
+            scale = layout.append(channels)
+            shift = layout.append(channels)
+            p = layout.append(channels)
+            q = layout.append(channels)
+            r = layout.append(channels)
+            partials = layout.append(BatchNorm.rowBlocks * 2 * channels)
+            activationGradient = layout.append(operation.activation == nil ? 0 : batch * operation.outputShape.elementCount)
+            count = layout.count
+        }
+    }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
         let channels = outputShape.channels
@@ -82,10 +117,11 @@ public final class BatchNorm: Operation {
         let x = io.inputs[0]          // (rows, C)
         let weight = io.parameters, bias = io.parameters + channels
         let runningMean = io.state, runningVariance = io.state + channels
-        let mean = io.saved, inverseDeviation = io.saved + channels
-        let statistics = io.workspace                  // [Σx, Σx², count]
-        let scale = io.workspace + affineOffset, shift = scale + channels
-        let partials = io.workspace + partialsOffset
+        let saved = SavedLayout(channels: channels), workspace = WorkspaceLayout(self, batch: context.batch)
+        let mean = saved.mean.start(in: io.saved), inverseDeviation = saved.inverseDeviation.start(in: io.saved)
+        let statistics = workspace.statistics.start(in: io.workspace)      // [Σx, Σx², count]
+        let scale = workspace.scale.start(in: io.workspace), shift = workspace.shift.start(in: io.workspace)
+        let partials = workspace.partials.start(in: io.workspace)
 
         if context.training {
             // One pass over x for both sums, taken about a per-channel reference value r (the
@@ -128,7 +164,7 @@ public final class BatchNorm: Operation {
                 runningMean[c] = (1 - momentum) * runningMean[c] + momentum * batchMean
                 runningVariance[c] = (1 - momentum) * runningVariance[c] + momentum * variance * unbiasing
             }
-            io.saved[2 * channels] = count
+            saved.valueCount.start(in: io.saved).pointee = count
         } else {
             for c in 0..<channels {
                 mean[c] = runningMean[c]
@@ -181,17 +217,17 @@ public final class BatchNorm: Operation {
         let rows = context.batch * outputShape.height * outputShape.width
         guard rows > 0 else { return }
         let weight = io.parameters, bias = io.parameters + channels
-        let mean = io.saved, inverseDeviation = io.saved + channels
-        let sums = io.workspace                        // [Σg, Σg·x̂], g = dL/d(normalised value)
-        let scale = io.workspace + affineOffset, shift = scale + channels
-        let coefficients = io.workspace + coefficientsOffset
+        let saved = SavedLayout(channels: channels), workspace = WorkspaceLayout(self, batch: context.batch)
+        let mean = saved.mean.start(in: io.saved), inverseDeviation = saved.inverseDeviation.start(in: io.saved)
+        let sums = workspace.statistics.start(in: io.workspace)            // [Σg, Σg·x̂], g = dL/d(normalised value)
+        let scale = workspace.scale.start(in: io.workspace), shift = workspace.shift.start(in: io.workspace)
         formAffine(weight: weight, bias: bias, mean: mean, inverseDeviation: inverseDeviation, scale: scale, shift: shift)
 
         // g: the output gradient itself, or with an activation its product with the derivative.
-        let g = activation == nil ? io.outputGradient : io.workspace + gradientOffset
+        let g = activation == nil ? io.outputGradient : workspace.activationGradient.start(in: io.workspace)
         activation.run(SumGradients(
-            operation: self, io: io, rows: rows, sums: sums, partials: io.workspace + partialsOffset,
-            gradient: g, threads: context.threads))
+            operation: self, io: io, rows: rows, mean: mean, inverseDeviation: inverseDeviation, scale: scale, shift: shift,
+            sums: sums, partials: workspace.partials.start(in: io.workspace), gradient: g, threads: context.threads))
         let weightGradient = io.parameterGradients, biasGradient = io.parameterGradients + channels
         for c in 0..<channels {
             biasGradient[c] += sums[c]
@@ -201,10 +237,11 @@ public final class BatchNorm: Operation {
 
         // dx = p·g + q·x + r per channel. In training the batch statistics depend on x:
         // dx = γ·invstd·(g - mean(g) - x̂·mean(g·x̂)), the means over all ranks' values.
-        let p = coefficients, q = coefficients + channels, r = coefficients + 2 * channels
+        let p = workspace.p.start(in: io.workspace), q = workspace.q.start(in: io.workspace)
+        let r = workspace.r.start(in: io.workspace)
         if context.training {
             statisticsReducer?(sums, 2 * channels)
-            let count = io.saved[2 * channels]
+            let count = saved.valueCount.start(in: io.saved).pointee
             for c in 0..<channels {
                 let gain = weight[c] * inverseDeviation[c]
                 let meanGradient = sums[c] / count
@@ -223,11 +260,9 @@ public final class BatchNorm: Operation {
         func write<Write: GradientWrite>(_ mode: Write.Type) {
             writeInputGradient(mode, g: g, x: io.inputs[0], into: dx, p: p, q: q, r: r, rows: rows, threads: context.threads)
         }
-        io.accumulatesInputGradients[0] ? write(AccumulateGradient.self) : write(OverwriteGradient.self)
+        io.overwritesInputGradients[0] ? write(OverwriteGradient.self) : write(AccumulateGradient.self)
     }
 
-    /// Σg and Σg·x̂ per channel, g = dL/d(x·scale + shift): the output gradient times the
-    /// activation's derivative there.
     /// Σg and Σg·x̂ per channel, g = dL/d(x·scale + shift): the output gradient times the
     /// activation's derivative there, which is stored to `gradient` (unless it is the output
     /// gradient itself, with no activation).
@@ -235,6 +270,8 @@ public final class BatchNorm: Operation {
         let operation: BatchNorm
         let io: OperationIO
         let rows: Int
+        let mean: UnsafePointer<Float>, inverseDeviation: UnsafePointer<Float>
+        let scale: UnsafePointer<Float>, shift: UnsafePointer<Float>
         let sums: UnsafeMutablePointer<Float>, partials: UnsafeMutablePointer<Float>
         let gradient: UnsafeMutablePointer<Float>
         let threads: Int
@@ -242,8 +279,7 @@ public final class BatchNorm: Operation {
         func callAsFunction<Function: PointwiseActivation>(_ function: Function.Type) {
             let channels = operation.outputShape.channels
             let x = io.inputs[0], dy = io.outputGradient, g = gradient
-            let mean = io.saved, inverseDeviation = io.saved + channels
-            let scale = io.workspace + operation.affineOffset, shift = scale + channels
+            let (mean, inverseDeviation, scale, shift) = (mean, inverseDeviation, scale, shift)
             let storesGradient = !Function.isIdentity
             operation.sumOverRows(rows, width: 2 * channels, partials: partials, into: sums, threads: threads) { range, block in
                 for row in range {

@@ -19,6 +19,7 @@ extension ChannelLanes {
     static func += (left: inout Self, right: Self) { left = left + right }
 
     /// Adds `right` onto the lanes stored at `pointer`.
+    @inline(__always)
     static func add(_ right: Self, to pointer: UnsafeMutablePointer<Float>) {
         (Self(loadingFrom: pointer) + right).store(to: pointer)
     }

@@ -18,6 +18,8 @@ public final class Concatenate: Operation {
 
     public var kind: OperationKind { .dataMovement }
 
+    public func canOverwriteInputGradient(_ input: Int) -> Bool { true }
+
     public func forward(_ io: OperationIO, _ context: RunContext) {
         let rows = context.batch * outputShape.height * outputShape.width
         let channels = outputShape.channels
@@ -38,21 +40,21 @@ public final class Concatenate: Operation {
     public func backward(_ io: OperationIO, _ context: RunContext) {
         let rows = context.batch * outputShape.height * outputShape.width
         let channels = outputShape.channels
-        let inputGradients = io.inputGradients, accumulates = io.accumulatesInputGradients
+        let inputGradients = io.inputGradients, overwrites = io.overwritesInputGradients
         parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { rows in
             for row in rows {
                 var offset = 0
-                // Inputs in slot order within a row: a tensor concatenated twice is overwritten
-                // by its first slot, then added to by the second, as the executor plans.
+                // Inputs in slot order within a row: a tensor concatenated twice is written by
+                // its first slot first, as the executor plans.
                 for input in 0..<inputShapes.count {
                     let width = inputShapes[input].channels
                     if let dx = inputGradients[input] {
                         let source = io.outputGradient + row * channels + offset, target = dx + row * width
-                        if accumulates[input] {
-                            AccumulateGradient.write(width, from: source, to: target)
-                        } else {
-                            OverwriteGradient.write(width, from: source, to: target)
-                        }
+                        // Chosen per row and input: inputs may differ in mode, and one pass over
+                        // the rows reads the output gradient once.
+                        overwrites[input]
+                            ? OverwriteGradient.write(width, from: source, to: target)
+                            : AccumulateGradient.write(width, from: source, to: target)
                     }
                     offset += width
                 }
@@ -76,6 +78,10 @@ public final class ChannelSlice: Operation {
 
     public var kind: OperationKind { .dataMovement }
 
+    /// Overwriting, the slice's backward also writes the zero gradient of the channels
+    /// outside it, so it writes every element of the input's gradient.
+    public func canOverwriteInputGradient(_ input: Int) -> Bool { true }
+
     public func forward(_ io: OperationIO, _ context: RunContext) {
         let rows = context.batch * outputShape.height * outputShape.width
         let inputChannels = inputShapes[0].channels, width = range.count, first = range.lowerBound
@@ -89,24 +95,18 @@ public final class ChannelSlice: Operation {
         guard let dx = io.inputGradients[0] else { return }
         let rows = context.batch * outputShape.height * outputShape.width
         let inputChannels = inputShapes[0].channels, width = range.count, first = range.lowerBound
-        let dy = io.outputGradient
-        guard io.accumulatesInputGradients[0] else {
-            // The first writer of the input's gradient owns all its channels: those outside
-            // the slice get zero, and another slice of the same input adds its share later.
-            let last = range.upperBound
+        let dy = io.outputGradient, last = range.upperBound
+        func write<Write: GradientWrite>(_: Write.Type) {
             parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / inputChannels)) { rows in
                 for row in rows {
                     let target = dx + row * inputChannels
-                    zeroFloats(first, at: target)
-                    copyFloats(width, from: dy + row * width, to: target + first)
-                    zeroFloats(inputChannels - last, at: target + last)
+                    Write.writeZeros(first, to: target)
+                    Write.write(width, from: dy + row * width, to: target + first)
+                    Write.writeZeros(inputChannels - last, to: target + last)
                 }
             }
-            return
         }
-        parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / width)) { rows in
-            for row in rows { addFloats(width, from: dy + row * width, to: dx + row * inputChannels + first) }
-        }
+        io.overwritesInputGradients[0] ? write(OverwriteGradient.self) : write(AccumulateGradient.self)
     }
 }
 
@@ -136,6 +136,8 @@ public final class ChannelShuffle: Operation {
     }
 
     public var kind: OperationKind { .dataMovement }
+
+    public func canOverwriteInputGradient(_ input: Int) -> Bool { true }
 
     /// Group `group`'s channels in `row` of the inputs or their gradients, `tensor(i)` being
     /// the tensor of input i.
@@ -177,57 +179,67 @@ public final class ChannelShuffle: Operation {
     }
 
     public func backward(_ io: OperationIO, _ context: RunContext) {
-        // Each input's gradient is written in slot order, so a tensor fed twice is first
-        // overwritten, then added to, as the executor plans.
         let targets = io.inputGradients
         guard targets.allSatisfy({ $0 != nil }) else { return }
-        let modes = io.accumulatesInputGradients
-        func write<First: GradientWrite, Second: GradientWrite>(_: First.Type, _: Second.Type) {
-            writeGradients(targets, io.outputGradient, modes, context, First.self, Second.self)
+        // A tensor fed twice is written by its first slot first, as the executor plans: group
+        // by group below, and within each four channels in the pairs of two groups.
+        func mode(of group: Int) -> Bool { io.overwritesInputGradients[inputShapes.count == 1 ? 0 : group] }
+        if groups == 2 {
+            func writePairs<First: GradientWrite>(_: First.Type) {
+                mode(of: 1)
+                    ? writeGradientPairs(targets, io.outputGradient, context, First.self, OverwriteGradient.self)
+                    : writeGradientPairs(targets, io.outputGradient, context, First.self, AccumulateGradient.self)
+            }
+            mode(of: 0) ? writePairs(OverwriteGradient.self) : writePairs(AccumulateGradient.self)
+            return
         }
-        // Two groups take one mode each (one input has one mode for both); more groups are
-        // handled element by element, which only tests exercise.
-        let first = modes[0], second = modes[modes.count == 1 ? 0 : 1]
-        switch (first, second) {
-        case (true, true): write(AccumulateGradient.self, AccumulateGradient.self)
-        case (true, false): write(AccumulateGradient.self, OverwriteGradient.self)
-        case (false, true): write(OverwriteGradient.self, AccumulateGradient.self)
-        case (false, false): write(OverwriteGradient.self, OverwriteGradient.self)
+        // More groups than two, which only tests use: a pass per group.
+        for group in 0..<groups {
+            mode(of: group)
+                ? writeGradient(of: group, targets, io.outputGradient, context, OverwriteGradient.self)
+                : writeGradient(of: group, targets, io.outputGradient, context, AccumulateGradient.self)
         }
     }
 
-    private func writeGradients<First: GradientWrite, Second: GradientWrite>(
-        _ targets: [UnsafeMutablePointer<Float>?], _ dy: UnsafeMutablePointer<Float>, _ modes: [Bool],
-        _ context: RunContext,
+    /// ShuffleNet-V2's two groups: output channel pairs split into the two groups' gradients,
+    /// four pairs at a time.
+    private func writeGradientPairs<First: GradientWrite, Second: GradientWrite>(
+        _ targets: [UnsafeMutablePointer<Float>?], _ dy: UnsafeMutablePointer<Float>, _ context: RunContext,
         _: First.Type, _: Second.Type
+    ) {
+        let rows = context.batch * outputShape.height * outputShape.width
+        let channels = outputShape.channels, perGroup = channels / 2
+        parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { rows in
+            for row in rows {
+                let gradient = dy + row * channels
+                let even = group(0, row: row) { targets[$0]! }, odd = group(1, row: row) { targets[$0]! }
+                var j = 0
+                while j + 4 <= perGroup {
+                    let pair = SIMD8<Float>(loadingFrom: gradient + 2 * j)
+                    First.write(pair.evenHalf, to: even + j)
+                    Second.write(pair.oddHalf, to: odd + j)
+                    j += 4
+                }
+                for j in j..<perGroup {
+                    First.write(gradient[2 * j], to: even + j)
+                    Second.write(gradient[2 * j + 1], to: odd + j)
+                }
+            }
+        }
+    }
+
+    /// Group `group`'s channels of the output gradient into that group's gradient.
+    private func writeGradient<Write: GradientWrite>(
+        of group: Int, _ targets: [UnsafeMutablePointer<Float>?], _ dy: UnsafeMutablePointer<Float>,
+        _ context: RunContext, _: Write.Type
     ) {
         let rows = context.batch * outputShape.height * outputShape.width
         let channels = outputShape.channels, perGroup = channels / groups, groups = groups
         parallelFor(rows, threads: context.threads, minimumChunk: max(1, streamingGrain / channels)) { rows in
             for row in rows {
                 let gradient = dy + row * channels
-                if groups == 2 {
-                    let even = group(0, row: row) { targets[$0]! }, odd = group(1, row: row) { targets[$0]! }
-                    var j = 0
-                    while j + 4 <= perGroup {
-                        let pair = SIMD8<Float>(loadingFrom: gradient + 2 * j)
-                        First.write(pair.evenHalf, to: even + j)
-                        Second.write(pair.oddHalf, to: odd + j)
-                        j += 4
-                    }
-                    for j in j..<perGroup {
-                        First.write(gradient[2 * j], to: even + j)
-                        Second.write(gradient[2 * j + 1], to: odd + j)
-                    }
-                    continue
-                }
-                for g in 0..<groups {
-                    let target = group(g, row: row) { targets[$0]! }
-                    for j in 0..<perGroup {
-                        let value = gradient[j * groups + g]
-                        if modes[targets.count == 1 ? 0 : g] { target[j] += value } else { target[j] = value }
-                    }
-                }
+                let target = self.group(group, row: row) { targets[$0]! }
+                for j in 0..<perGroup { Write.write(gradient[j * groups + group], to: target + j) }
             }
         }
     }

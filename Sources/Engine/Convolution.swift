@@ -1,12 +1,6 @@
 import Foundation
 import Support
 
-/// Output size of a convolution or pooling window along one axis (PyTorch's floor rule).
-@inlinable
-public func convolutionOutputSize(_ input: Int, kernel: Int, stride: Int, padding: Int) -> Int {
-    (input + 2 * padding - kernel) / stride + 1
-}
-
 /// k x k convolution with stride, zero padding and groups, over NHWC tensors.
 ///
 /// Weight layout [out, kh, kw, in/groups] (OHWI, as MLX): one row per output channel, so the
@@ -30,10 +24,8 @@ public final class Convolution: Operation {
         precondition(inputShape.channels % groups == 0 && outputChannels % groups == 0,
                      "channels \(inputShape.channels)->\(outputChannels) not divisible by \(groups) groups")
         inputShapes = [inputShape]
-        outputShape = TensorShape(
-            height: convolutionOutputSize(inputShape.height, kernel: kernelSize, stride: stride, padding: padding),
-            width: convolutionOutputSize(inputShape.width, kernel: kernelSize, stride: stride, padding: padding),
-            channels: outputChannels)
+        outputShape = inputShape.slidingWindowOutput(
+            kernelSize: kernelSize, stride: stride, padding: padding, channels: outputChannels)
         self.kernelSize = kernelSize
         self.stride = stride
         self.padding = padding
@@ -50,6 +42,10 @@ public final class Convolution: Operation {
 
     public var kind: OperationKind { kernelSize == 1 ? .convolution1x1 : .convolutionKxK }
 
+    /// A pointwise convolution's input gradient is one product, whose beta can overwrite;
+    /// larger windows scatter their patches with adds.
+    public func canOverwriteInputGradient(_ input: Int) -> Bool { isPointwise }
+
     public func multiplyAccumulates(batch: Int) -> Int {
         batch * outputShape.height * outputShape.width * outputShape.channels
             * kernelSize * kernelSize * (inputShapes[0].channels / groups)
@@ -58,7 +54,22 @@ public final class Convolution: Operation {
     /// Per thread (up to the cores), an im2col buffer for one chunk of samples and a share of
     /// the weight gradient; a pointwise convolution reads its input as is and needs none.
     public func workspaceCount(batch: Int) -> Int {
-        isPointwise ? 0 : min(batch, Self.maximumThreads) * threadWorkspaceCount(batch)
+        isPointwise ? 0 : min(batch, Self.maximumThreads) * ThreadWorkspaceLayout(self, batch: batch).count
+    }
+
+    /// One thread's part of the workspace; the parts lie one after another, a thread's first.
+    private struct ThreadWorkspaceLayout {
+        let patches: BufferLayout.Region      // (chunk·Ho·Wo, groups·kh·kw·Cin/groups): im2col of a chunk of samples
+        let weightShare: BufferLayout.Region  // (Cout, kh·kw·Cin/groups): this thread's weight gradient (backward)
+        let count: Int
+
+        init(_ operation: Convolution, batch: Int) {
+            var layout = BufferLayout()
+            patches = layout.append(
+                operation.samplesPerChunk(batch) * operation.patchRowsPerSample * operation.patchRowWidth)
+            weightShare = layout.append(operation.weightCount)
+            count = layout.count
+        }
     }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
@@ -77,7 +88,9 @@ public final class Convolution: Operation {
         }
         // Threads take whole samples, each with a patch buffer of its own: splitting the
         // product of one small chunk instead would cost more in hand-offs than it saves.
-        forEachThreadsSamples(context, workspace: io.workspace) { samples, patches in   // patches: (chunk·Ho·Wo, groups·kh·kw·Cin/groups)
+        let layout = ThreadWorkspaceLayout(self, batch: context.batch)
+        forEachThreadsSamples(context, workspace: io.workspace) { samples, part in
+            let patches = layout.patches.start(in: part)
             forEachChunk(of: samples, batch: context.batch) { chunk in
                 gatherPatches(from: input, samples: chunk, into: patches)
                 multiplyPatches(patches, rows: chunk.count * patchRowsPerSample, by: io.parameters,
@@ -101,18 +114,16 @@ public final class Convolution: Operation {
                               threads: context.threads)
             if let inputGradient {
                 // The input is its own patch matrix, so the product goes straight into its
-                // gradient: beta = 1 adds, beta = 0 overwrites.
+                // gradient: beta = 0 overwrites, beta = 1 adds.
                 patchGradient(rows: rows, outputGradient: outputGradient, weight: io.parameters,
-                              into: inputGradient, beta: io.accumulatesInputGradients[0] ? 1 : 0,
+                              into: inputGradient, beta: io.overwritesInputGradients[0] ? 0 : 1,
                               threads: context.threads)
             }
             return
         }
-        let threadWorkspace = threadWorkspaceCount(context.batch)
-        let overwrites = !io.accumulatesInputGradients[0]
-        let shares = forEachThreadsSamples(context, workspace: io.workspace) { samples, patches in
-            // This thread's share of the weight gradient follows its patch buffer.
-            let share = patches + (threadWorkspace - weightCount)
+        let layout = ThreadWorkspaceLayout(self, batch: context.batch)
+        let shares = forEachThreadsSamples(context, workspace: io.workspace) { samples, part in
+            let patches = layout.patches.start(in: part), share = layout.weightShare.start(in: part)
             share.update(repeating: 0, count: weightCount)
             forEachChunk(of: samples, batch: context.batch) { chunk in
                 let rows = chunk.count * patchRowsPerSample
@@ -124,15 +135,13 @@ public final class Convolution: Operation {
                     // The patches are spent once the weight gradient has them: reuse their buffer.
                     patchGradient(rows: rows, outputGradient: chunkOutputGradient, weight: io.parameters,
                                   into: patches, beta: 0, threads: 1)
-                    // Windows overlap and may skip cells: overwriting scatters onto zeros.
-                    if overwrites { zeroInputGradient(inputGradient, samples: chunk) }
                     scatterPatches(patches, samples: chunk, into: inputGradient)
                 }
             }
         }
         // Shares in thread order: the sum depends on the thread count only through rounding.
         for thread in 0..<shares {
-            let share = io.workspace + thread * threadWorkspace + threadWorkspace - weightCount
+            let share = layout.weightShare.start(in: io.workspace + thread * layout.count)
             for index in 0..<weightCount { weightGradient[index] += share[index] }
         }
     }
@@ -165,14 +174,10 @@ public final class Convolution: Operation {
         max(1, min(batch, Self.patchBufferFloats / (patchRowsPerSample * patchRowWidth)))
     }
 
-    /// One thread's patch buffer, then its share of the weight gradient.
-    private func threadWorkspaceCount(_ batch: Int) -> Int {
-        samplesPerChunk(batch) * patchRowsPerSample * patchRowWidth + weightCount
-    }
-
     /// Splits the batch's samples over the context's threads (at most as many as the workspace
     /// was planned for) and runs `body` on each thread's samples with that thread's part of the
-    /// workspace. Returns how many threads ran, in the order of their parts.
+    /// workspace (`ThreadWorkspaceLayout`). Returns how many threads ran, in the order of their
+    /// parts.
     @discardableResult
     private func forEachThreadsSamples(
         _ context: RunContext, workspace: UnsafeMutablePointer<Float>,
@@ -180,9 +185,9 @@ public final class Convolution: Operation {
     ) -> Int {
         guard context.batch > 0 else { return 0 }
         let threads = max(1, min(context.threads, context.batch, Self.maximumThreads))
-        let threadWorkspace = threadWorkspaceCount(context.batch)
+        let partCount = ThreadWorkspaceLayout(self, batch: context.batch).count
         parallelForBlocks(context.batch, blocks: threads) { block, samples in
-            body(samples, workspace + block * threadWorkspace)
+            body(samples, workspace + block * partCount)
         }
         return threads
     }
@@ -305,7 +310,7 @@ public final class Convolution: Operation {
             let inputRow = (sample * shape.height + vertical.start(outputY) + dy) * shape.width + horizontal.start(0)
             for dx in 0..<kernelSize {
                 let covered = rows.contains(dy)
-                    ? horizontal.outputsCovering(offset: dx, outputSize: outputShape.width) : 0..<0
+                    ? horizontal.outputsCovering(offset: dx) : 0..<0
                 for group in 0..<groups {
                     body(firstPatch + group * patchLength + (dy * kernelSize + dx) * perGroup,
                          (inputRow + dx) * shape.channels + group * perGroup,

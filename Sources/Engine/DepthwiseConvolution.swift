@@ -23,10 +23,8 @@ public final class DepthwiseConvolution: Operation {
     ) {
         let channels = inputShape.channels
         inputShapes = [inputShape]
-        outputShape = TensorShape(
-            height: convolutionOutputSize(inputShape.height, kernel: kernelSize, stride: stride, padding: padding),
-            width: convolutionOutputSize(inputShape.width, kernel: kernelSize, stride: stride, padding: padding),
-            channels: channels)
+        outputShape = inputShape.slidingWindowOutput(
+            kernelSize: kernelSize, stride: stride, padding: padding, channels: channels)
         self.kernelSize = kernelSize
         self.stride = stride
         self.padding = padding
@@ -41,23 +39,42 @@ public final class DepthwiseConvolution: Operation {
 
     public var kind: OperationKind { .depthwiseConvolution }
 
+    /// Backward gathers each input row's gradient in passes, one per kernel row that reaches
+    /// it, and the first pass can write over it. Rows no window covers (a stride that steps
+    /// past the last ones) have a zero gradient that no pass writes, so such a window only adds.
+    public func canOverwriteInputGradient(_ input: Int) -> Bool { gatherGeometry.coversEveryInputRow }
+
     public func multiplyAccumulates(batch: Int) -> Int {
         batch * outputShape.elementCount * kernelSize * kernelSize
     }
 
-    /// The weight transposed to [kh, kw, C], then one [kh·kw (+1 with bias), C] slot of
-    /// parameter gradients per sample (backward), then a padded copy per sample: of the input
-    /// in forward, of the output gradient in backward, then a prefetch sink per sample
-    /// (backward). A thread uses the copy and the sink of its first sample.
-    public func workspaceCount(batch: Int) -> Int {
-        tapCount * channels + batch * (gradientSlotCount + paddedCopyCount + Self.sinkCount)
+    public func workspaceCount(batch: Int) -> Int { WorkspaceLayout(self, batch: batch).count }
+
+    /// Scratch of one call. The padded copies are of the input in forward and of the output
+    /// gradient in backward; a thread uses the copy and the sink of its first sample.
+    private struct WorkspaceLayout {
+        let weight: BufferLayout.Region        // (kh, kw, C): the weight transposed
+        let slots: BufferLayout.Region         // (batch, kh·kw (+1 with bias), C): parameter gradients (backward)
+        let paddedCopies: BufferLayout.Region  // (batch, paddedCopyCount): rows with zero columns on both sides
+        let sinks: BufferLayout.Region         // (batch): prefetch sinks (backward)
+        let count: Int
+
+        init(_ operation: DepthwiseConvolution, batch: Int) {
+            var layout = BufferLayout()
+            weight = layout.append(operation.tapCount * operation.channels)
+            slots = layout.append(batch * operation.gradientSlotCount)
+            paddedCopies = layout.append(batch * operation.paddedCopyCount)
+            sinks = layout.append(batch * DepthwiseConvolution.sinkCount)
+            count = layout.count
+        }
     }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
-        let weight = io.workspace           // (kh, kw, C)
+        let workspace = WorkspaceLayout(self, batch: context.batch)
+        let weight = workspace.weight.start(in: io.workspace)
         transposeWeight(io.parameters, into: weight)
         let bias: UnsafePointer<Float>? = hasBias ? UnsafePointer(io.parameters + tapCount * channels) : nil
-        let paddedInputs = weight + tapCount * channels + context.batch * gradientSlotCount
+        let paddedInputs = workspace.paddedCopies.start(in: io.workspace)
         let sampleWork = multiplyAccumulates(batch: 1)
         parallelFor(context.batch, threads: context.threads,
                     minimumChunk: max(1, Self.minimumWorkPerThread / max(1, sampleWork))) { samples in
@@ -74,12 +91,13 @@ public final class DepthwiseConvolution: Operation {
 
     public func backward(_ io: OperationIO, _ context: RunContext) {
         guard context.batch > 0 else { return }
-        let weight = io.workspace                                           // (kh, kw, C)
+        let workspace = WorkspaceLayout(self, batch: context.batch)
+        let weight = workspace.weight.start(in: io.workspace)
         transposeWeight(io.parameters, into: weight)
-        let slots = weight + tapCount * channels                            // (batch, kh·kw (+1), C)
-        let paddedGradients = slots + context.batch * gradientSlotCount
-        let sinks = paddedGradients + context.batch * paddedCopyCount
-        let write = InputGradientWrite(io)
+        let slots = workspace.slots.start(in: io.workspace)
+        let paddedGradients = workspace.paddedCopies.start(in: io.workspace)
+        let sinks = workspace.sinks.start(in: io.workspace)
+        let overwrites = io.overwritesInputGradients[0]
         let sampleWork = 2 * multiplyAccumulates(batch: 1)
         // Each sample adds its parameter gradient into a slot of its own, and the slots are
         // summed in sample order: the result does not depend on the thread count. Threads take
@@ -89,7 +107,8 @@ public final class DepthwiseConvolution: Operation {
             let padded = paddedGradients + samples.lowerBound * paddedCopyCount  // (Ho, padded Wo, C)
             for sample in samples {
                 backwardSample(sample, io: io, weight: weight, slot: slots + sample * gradientSlotCount,
-                               paddedGradient: padded, sink: sinks + samples.lowerBound * Self.sinkCount, write: write)
+                               paddedGradient: padded, sink: sinks + samples.lowerBound * Self.sinkCount,
+                               overwrites: overwrites)
             }
         }
         addSlots(slots, batch: context.batch, to: io.parameterGradients, threads: context.threads)
@@ -132,7 +151,7 @@ public final class DepthwiseConvolution: Operation {
     /// Zero columns after each row of the padded input copy: as many as the last window
     /// reaches past the input.
     private var inputRightPadding: Int {
-        max(0, (outputShape.width - 1) * stride - padding + kernelSize - inputShapes[0].width)
+        SlidingWindow(inputSize: inputShapes[0].width, kernel: kernelSize, stride: stride, padding: padding).reachPastEnd
     }
 
     private var paddedInputCount: Int {
@@ -209,25 +228,6 @@ private enum PixelGroup<let pixels: Int> {
 
 // MARK: - Backward
 
-/// How backward puts its input gradient: not at all (no gradient wanted), over what the buffer
-/// holds, or added onto it (`OperationIO.accumulatesInputGradients`).
-private enum InputGradientWrite {
-    case skip, overwrite, add
-
-    init(_ io: OperationIO) {
-        self = io.inputGradients[0] == nil ? .skip : io.accumulatesInputGradients[0] ? .add : .overwrite
-    }
-
-    @inline(__always)
-    func put<Lanes: ChannelLanes>(_ value: Lanes, into gradient: UnsafeMutablePointer<Float>?, at offset: Int) {
-        switch self {
-        case .skip: break
-        case .overwrite: value.store(to: gradient.unsafelyUnwrapped + offset)
-        case .add: Lanes.add(value, to: gradient.unsafelyUnwrapped + offset)
-        }
-    }
-}
-
 /// Backward computes the input gradient as a gather, input pixel by input pixel, so that each
 /// is written once per kernel row and never needs zeroing first, and the weight gradient from
 /// the same loads.
@@ -277,7 +277,7 @@ private struct GatherGeometry {
         tailColumns = input.width - headColumns - groupCount * stride
         firstGroupOutput = (headColumns + padding) / stride
         let vertical = SlidingWindow(inputSize: input.height, kernel: kernel, stride: stride, padding: padding)
-        let rows = (0..<kernel).map { vertical.outputsCovering(offset: $0, outputSize: output.height) }
+        let rows = (0..<kernel).map { vertical.outputsCovering(offset: $0) }
         outputRowsUnderTap = rows
         let bandRows = max(1, (Self.bandPixels / input.width - kernel + stride) / stride)
         outputRowsPerBand = bandRows
@@ -302,19 +302,13 @@ extension DepthwiseConvolution {
 
     private func backwardSample(
         _ sample: Int, io: OperationIO, weight: UnsafePointer<Float>, slot: UnsafeMutablePointer<Float>,
-        paddedGradient: UnsafeMutablePointer<Float>, sink: UnsafeMutablePointer<Float>, write: InputGradientWrite
+        paddedGradient: UnsafeMutablePointer<Float>, sink: UnsafeMutablePointer<Float>, overwrites: Bool
     ) {
         let input = io.inputs[0] + sample * inputShapes[0].elementCount                 // (H, W, C)
         let inputGradient = io.inputGradients[0].map { $0 + sample * inputShapes[0].elementCount }
         padOutputGradient(io.outputGradient + sample * outputShape.elementCount, into: paddedGradient,
                           biasSlot: hasBias ? slot + tapCount * channels : nil)
         slot.update(repeating: 0, count: tapCount * channels)
-        var write = write
-        // Rows no window covers have a zero gradient, which no pass writes.
-        if write == .overwrite && !gatherGeometry.coversEveryInputRow {
-            inputGradient.unsafelyUnwrapped.update(repeating: 0, count: inputShapes[0].elementCount)
-            write = .add
-        }
         let bandRows = gatherGeometry.outputRowsPerBand
         for band in Swift.stride(from: 0, to: outputShape.height, by: bandRows) {
             let inputRows = max(0, band * stride - padding)..<min(
@@ -330,7 +324,7 @@ extension DepthwiseConvolution {
                         weight: weight + tapRow * kernelSize * channels + channel,
                         slot: slot + tapRow * kernelSize * channels + channel)
                     backwardKernelRow(lanes, tapRow, outputRows: band..<min(band + bandRows, outputShape.height),
-                                      pointers, write: write)
+                                      pointers, overwrites: overwrites)
                 }
             }
             forEachChannelBlock(channels, of: SIMD4<Float>.self,
@@ -385,43 +379,43 @@ extension DepthwiseConvolution {
     /// Backward for kernel row `tapRow` and `outputRows` over one block of channels of one sample.
     private func backwardKernelRow<Lanes: ChannelLanes>(
         _ lanes: Lanes.Type, _ tapRow: Int, outputRows: Range<Int>, _ pointers: KernelRowPointers,
-        write: InputGradientWrite
+        overwrites: Bool
     ) {
         switch (kernelSize, stride) {
-        case (3, 1): GroupGather<3, 1>.kernelRow(self, lanes, tapRow, outputRows: outputRows, pointers, write: write)
-        case (3, 2): GroupGather<3, 2>.kernelRow(self, lanes, tapRow, outputRows: outputRows, pointers, write: write)
-        case (5, 1): GroupGather<5, 1>.kernelRow(self, lanes, tapRow, outputRows: outputRows, pointers, write: write)
-        case (5, 2): GroupGather<5, 2>.kernelRow(self, lanes, tapRow, outputRows: outputRows, pointers, write: write)
+        case (3, 1): GroupGather<3, 1>.kernelRow(self, lanes, tapRow, outputRows: outputRows, pointers, overwrites: overwrites)
+        case (3, 2): GroupGather<3, 2>.kernelRow(self, lanes, tapRow, outputRows: outputRows, pointers, overwrites: overwrites)
+        case (5, 1): GroupGather<5, 1>.kernelRow(self, lanes, tapRow, outputRows: outputRows, pointers, overwrites: overwrites)
+        case (5, 2): GroupGather<5, 2>.kernelRow(self, lanes, tapRow, outputRows: outputRows, pointers, overwrites: overwrites)
         default:
             for outputY in gatherGeometry.outputRowsUnderTap[tapRow].clamped(to: outputRows) {
-                let pass = inputRowPass(tapRow, outputY, write: write)
-                for column in 0..<inputShapes[0].width {
-                    gatherColumn(lanes, column, pointers.offset(inputRow: pass.inputRow, gradientRow: pass.gradientRow),
-                                 write: pass.write)
+                let pass = inputRowPass(tapRow, outputY, overwrites: overwrites)
+                let row = pointers.offset(inputRow: pass.inputRow, gradientRow: pass.gradientRow)
+                func gather<Write: GradientWrite>(_: Write.Type) {
+                    for column in 0..<inputShapes[0].width { gatherColumn(lanes, Write.self, column, row) }
                 }
+                pass.overwrites ? gather(OverwriteGradient.self) : gather(AccumulateGradient.self)
             }
         }
     }
 
     /// The pass of kernel row `tapRow` over output row `outputY`: the input row under it (its
-    /// offset in the sample), the output gradient row (its offset in the padded copy), and how
-    /// to write the row's gradient: a row written over is written over by the first pass to
-    /// reach it and added to by the others.
+    /// offset in the sample), the output gradient row (its offset in the padded copy), and
+    /// whether the pass overwrites the row's gradient: when backward overwrites, the first
+    /// pass to reach a row writes over it and the others add.
     @inline(__always)
     fileprivate func inputRowPass(
-        _ tapRow: Int, _ outputY: Int, write: InputGradientWrite
-    ) -> (inputRow: Int, gradientRow: Int, write: InputGradientWrite) {
+        _ tapRow: Int, _ outputY: Int, overwrites: Bool
+    ) -> (inputRow: Int, gradientRow: Int, overwrites: Bool) {
         let inputY = outputY * stride - padding + tapRow
-        let first = gatherGeometry.firstTapRow[inputY] == tapRow
         return (inputY * inputShapes[0].width * channels,
                 outputY * (gatherGeometry.leftPadding + outputShape.width + gatherGeometry.rightPadding) * channels,
-                write == .overwrite && !first ? .add : write)
+                overwrites && gatherGeometry.firstTapRow[inputY] == tapRow)
     }
 
     /// One input column of a row, its taps found at run time and its weight gradient added
     /// through memory: every column of a window without a group kernel.
-    fileprivate func gatherColumn<Lanes: ChannelLanes>(
-        _: Lanes.Type, _ column: Int, _ pointers: KernelRowPointers, write: InputGradientWrite
+    fileprivate func gatherColumn<Lanes: ChannelLanes, Write: GradientWrite>(
+        _: Lanes.Type, _: Write.Type, _ column: Int, _ pointers: KernelRowPointers
     ) {
         let channels = channels
         let pixel = Lanes(loadingFrom: pointers.input + column * channels)
@@ -435,7 +429,7 @@ extension DepthwiseConvolution {
             tap += stride
             outputColumn -= 1
         }
-        write.put(gradient, into: pointers.inputGradient, at: column * channels)
+        if let inputGradient = pointers.inputGradient { Write.write(gradient, to: inputGradient + column * channels) }
     }
 
     /// Sums the per-sample slots into the first in sample order, then adds that to the
@@ -484,13 +478,14 @@ private struct KernelRowPointers {
 
 /// Backward for one kernel row of `taps` taps moved by `stride`, over the column groups of
 /// `GatherGeometry`: the row's weights and weight-gradient sums stay in registers across the
-/// whole pass, and each group reads its pixels and output gradients once. The write mode is
-/// a run-time branch per column: a loop per mode would triple the code the compiler inlines,
-/// past the size at which it keeps the sums in registers.
+/// whole pass, and each group reads its pixels and output gradients once. The write mode,
+/// which changes from row to row, is a run-time branch per group: specialising the row for
+/// each mode would double the code the compiler inlines, past the size at which it keeps the
+/// sums in registers (measured: backward 30% slower).
 private enum GroupGather<let taps: Int, let stride: Int> {
     static func kernelRow<Lanes: ChannelLanes>(
         _ operation: DepthwiseConvolution, _ lanes: Lanes.Type, _ tapRow: Int, outputRows: Range<Int>,
-        _ pointers: KernelRowPointers, write: InputGradientWrite
+        _ pointers: KernelRowPointers, overwrites: Bool
     ) {
         let channels = operation.outputShape.channels
         let geometry = operation.gatherGeometry
@@ -498,9 +493,9 @@ private enum GroupGather<let taps: Int, let stride: Int> {
         var sums = InlineArray<taps, Lanes>(repeating: Lanes(repeating: 0))
         // A plain loop, not a closure: a closure capturing the sums would keep them in memory.
         for outputY in geometry.outputRowsUnderTap[tapRow].clamped(to: outputRows) {
-            let pass = operation.inputRowPass(tapRow, outputY, write: write)
-            gatherRow(pointers.offset(inputRow: pass.inputRow, gradientRow: pass.gradientRow), geometry, channels,
-                      weights, &sums, write: pass.write)
+            let pass = operation.inputRowPass(tapRow, outputY, overwrites: overwrites)
+            let row = pointers.offset(inputRow: pass.inputRow, gradientRow: pass.gradientRow)
+            gatherRow(row, geometry, channels, weights, &sums, overwrites: pass.overwrites)
         }
         for tap in 0..<taps { Lanes.add(sums[tap], to: pointers.slot + tap * channels) }
     }
@@ -510,16 +505,18 @@ private enum GroupGather<let taps: Int, let stride: Int> {
     @inline(__always)
     private static func gatherRow<Lanes: ChannelLanes>(
         _ row: KernelRowPointers, _ geometry: GatherGeometry, _ channels: Int,
-        _ weights: InlineArray<taps, Lanes>, _ sums: inout InlineArray<taps, Lanes>, write: InputGradientWrite
+        _ weights: InlineArray<taps, Lanes>, _ sums: inout InlineArray<taps, Lanes>, overwrites: Bool
     ) {
         if geometry.headColumns > 0 {
-            gatherGroup(-1, columns: stride - geometry.headColumns..<stride, geometry, channels, weights, &sums, row, write: write)
+            gatherGroup(-1, columns: stride - geometry.headColumns..<stride, geometry, channels, weights, &sums, row,
+                        overwrites: overwrites)
         }
         for group in 0..<geometry.groupCount {
-            gatherGroup(group, columns: 0..<stride, geometry, channels, weights, &sums, row, write: write)
+            gatherGroup(group, columns: 0..<stride, geometry, channels, weights, &sums, row, overwrites: overwrites)
         }
         if geometry.tailColumns > 0 {
-            gatherGroup(geometry.groupCount, columns: 0..<geometry.tailColumns, geometry, channels, weights, &sums, row, write: write)
+            gatherGroup(geometry.groupCount, columns: 0..<geometry.tailColumns, geometry, channels, weights, &sums, row,
+                        overwrites: overwrites)
         }
     }
 
@@ -530,7 +527,7 @@ private enum GroupGather<let taps: Int, let stride: Int> {
     private static func gatherGroup<Lanes: ChannelLanes>(
         _ group: Int, columns: Range<Int>, _ geometry: GatherGeometry, _ channels: Int,
         _ weights: InlineArray<taps, Lanes>, _ sums: inout InlineArray<taps, Lanes>, _ row: KernelRowPointers,
-        write: InputGradientWrite
+        overwrites: Bool
     ) {
         let firstColumn = geometry.headColumns &+ group &* stride
         let outputGradient = row.paddedGradient + (geometry.firstGroupOutput &+ group) &* channels
@@ -542,8 +539,12 @@ private enum GroupGather<let taps: Int, let stride: Int> {
             sums[tap] += value * pixels[tap % stride]
             gradients[tap % stride] += value * weights[tap]
         }
-        for column in columns {
-            write.put(gradients[column], into: row.inputGradient, at: (firstColumn &+ column) &* channels)
+        guard let inputGradient = row.inputGradient else { return }
+        let target = inputGradient + firstColumn &* channels
+        if overwrites {
+            for column in columns { OverwriteGradient.write(gradients[column], to: target + column &* channels) }
+        } else {
+            for column in columns { AccumulateGradient.write(gradients[column], to: target + column &* channels) }
         }
     }
 }

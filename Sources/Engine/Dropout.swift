@@ -17,6 +17,8 @@ public final class Dropout: Operation {
 
     public var kind: OperationKind { .dropout }
 
+    public func canOverwriteInputGradient(_ input: Int) -> Bool { true }
+
     public func savedCount(batch: Int) -> Int { batch * outputShape.elementCount }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
@@ -54,6 +56,6 @@ public final class Dropout: Operation {
                 }
             }
         }
-        if io.accumulatesInputGradients[0] { write(AccumulateGradient.self) } else { write(OverwriteGradient.self) }
+        io.overwritesInputGradients[0] ? write(OverwriteGradient.self) : write(AccumulateGradient.self)
     }
 }

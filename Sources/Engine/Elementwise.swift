@@ -12,6 +12,8 @@ public final class Add: Operation {
 
     public var kind: OperationKind { .elementwise }
 
+    public func canOverwriteInputGradient(_ input: Int) -> Bool { true }
+
     public func forward(_ io: OperationIO, _ context: RunContext) {
         let a = io.inputs[0], b = io.inputs[1], y = io.output   // (batch, H, W, C) each
         parallelFor(context.batch * outputShape.elementCount, threads: context.threads, minimumChunk: streamingGrain) { range in
@@ -27,12 +29,12 @@ public final class Add: Operation {
             }
         }
         // Both gradients may be the same buffer (x + x): input 0 is written in full before
-        // input 1, so the executor's plan (the first slot overwrites, the second adds) holds.
+        // input 1, so the executor's plan (the first slot writes first) holds.
         // Indices, not `for dx in io.inputGradients`: an unspecialised array iterator
         // allocates in debug builds, and the training step must not.
         for input in 0..<2 {
             guard let dx = io.inputGradients[input] else { continue }
-            if io.accumulatesInputGradients[input] { write(dx, AccumulateGradient.self) } else { write(dx, OverwriteGradient.self) }
+            io.overwritesInputGradients[input] ? write(dx, OverwriteGradient.self) : write(dx, AccumulateGradient.self)
         }
     }
 }
@@ -51,6 +53,9 @@ public final class ChannelScale: Operation {
     public var kind: OperationKind { .elementwise }
 
     public func multiplyAccumulates(batch: Int) -> Int { batch * outputShape.elementCount }
+
+    /// dx is written element by element; ds is a sum over positions, which only adds.
+    public func canOverwriteInputGradient(_ input: Int) -> Bool { input == 0 }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
         let x = io.inputs[0], s = io.inputs[1], y = io.output   // x, y (batch, H, W, C); s (batch, C)
@@ -78,20 +83,14 @@ public final class ChannelScale: Operation {
             }
         }
         if let dx = io.inputGradients[0] {
-            if io.accumulatesInputGradients[0] {
-                writeInputGradient(dx, AccumulateGradient.self)
-            } else {
-                writeInputGradient(dx, OverwriteGradient.self)
-            }
+            io.overwritesInputGradients[0]
+                ? writeInputGradient(dx, OverwriteGradient.self) : writeInputGradient(dx, AccumulateGradient.self)
         }
         if let ds = io.inputGradients[1] {
-            let overwrites = !io.accumulatesInputGradients[1]
             // One sample per task: each writes only its own row of ds.
             parallelFor(context.batch, threads: context.threads, minimumChunk: max(1, streamingGrain / outputShape.elementCount)) { samples in
                 for sample in samples {
                     let result = ds + sample * channels
-                    // A sum over positions: overwriting starts it from zero.
-                    if overwrites { result.update(repeating: 0, count: channels) }
                     for position in 0..<positions {
                         let row = (sample * positions + position) * channels
                         for c in 0..<channels { result[c] += dy[row + c] * x[row + c] }

@@ -5,8 +5,9 @@ import Support
 /// All trainable parameters live in one flat arena and all their gradients in another (llm.c
 /// style): the optimizer and the distributed all-reduce work on those arenas directly.
 /// Every node keeps its activation (backward reads them), while the activation gradients live
-/// in a third arena where gradients that are never live at once share memory, and backward
-/// overwrites each one at its first write instead of adding onto zeros (see `GradientPlan`).
+/// in a third arena where gradients that are never live at once share memory. Backward adds
+/// into gradients; each gradient's first writer overwrites it where it can, and is otherwise
+/// preceded by zeroing it (see `GradientPlan`).
 /// After `init`, `forward`, `backward` and `zeroGradients` allocate nothing.
 public final class Executor {
     public let graph: Graph
@@ -65,7 +66,7 @@ public final class Executor {
             ios.append(OperationIO(
                 inputs: node.inputs.map { activations[$0.index] },
                 inputGradients: node.inputs.map { $0.index == 0 ? nil : gradientBuffer(of: $0.index) },
-                accumulatesInputGradients: gradientPlan.accumulatesInputGradients[index],
+                overwritesInputGradients: gradientPlan.overwritesInputGradients[index],
                 output: activations[index],
                 outputGradient: gradientBuffer(of: index),
                 parameters: parameters.baseAddress! + graph.parameterOffsets[index],
@@ -148,8 +149,8 @@ public final class Executor {
 
     /// Zeroes the parameter gradients and the gradients backward starts from: the embedding's,
     /// the logits' and those of nodes no operation reads. Call before the loss writes its
-    /// gradients. Other activation gradients need no zeroing: backward overwrites each at its
-    /// first write.
+    /// gradients. Other activation gradients need no zeroing here: backward overwrites each at
+    /// its first write, or zeroes it just before.
     public func zeroGradients() {
         for index in gradientPlan.seededNodes {
             gradientBuffer(of: index).update(repeating: 0, count: gradientPlan.counts[index])
@@ -163,16 +164,31 @@ public final class Executor {
         for index in stride(from: graph.nodes.count - 1, through: 1, by: -1) {
             if let profile {
                 let start = profile.now()
-                graph.nodes[index].operation!.backward(ios[index], context)
+                backwardNode(index, context)
                 profile.backwardSeconds[index] += profile.now() - start
             } else {
-                graph.nodes[index].operation!.backward(ios[index], context)
+                backwardNode(index, context)
             }
             if let onGradientsFinal, graph.parameterOffsets[index] < reported {
                 reported = graph.parameterOffsets[index]
                 onGradientsFinal(reported)
             }
         }
+    }
+
+    /// Zeroes the gradients node `index` writes first but only adds into, then runs its backward.
+    private func backwardNode(_ index: Int, _ context: RunContext) {
+        let zeroed = gradientPlan.zeroedBeforeBackward[index]
+        // Indices, not `for node in zeroed`: an unspecialised array iterator allocates in debug
+        // builds, and the training step must not.
+        for k in 0..<zeroed.count {
+            let gradient = gradientBuffer(of: zeroed[k])
+            parallelFor(context.batch * graph.nodes[zeroed[k]].shape.elementCount, threads: context.threads,
+                        minimumChunk: streamingGrain) { range in
+                (gradient + range.lowerBound).update(repeating: 0, count: range.count)
+            }
+        }
+        graph.nodes[index].operation!.backward(ios[index], context)
     }
 
     /// A named parameter or state tensor as a buffer into the arenas.

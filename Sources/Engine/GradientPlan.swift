@@ -3,9 +3,12 @@
 /// lives do not overlap share memory.
 ///
 /// Write order. Backward runs the nodes from the last down, so of the operations that read a
-/// tensor, the one with the highest index writes its gradient first and overwrites it; the
-/// others add into it. Within one operation inputs are written in slot order, so a tensor read
-/// twice by it (`Add(x, x)`) is overwritten by the first slot and added to by the second.
+/// tensor, the one with the highest index writes its gradient first; the others add into it.
+/// Within one operation inputs are written in slot order, so a tensor read twice by it
+/// (`Add(x, x)`) is written first by the first slot. The first writer overwrites the gradient
+/// where it can (`Operation.canOverwriteInputGradient`); where it only adds, the executor
+/// zeroes the gradient just before that writer's backward, when the buffer is about to be
+/// used anyway (see `GradientWrite`).
 ///
 /// Seeded gradients are the exception: the embedding's and the logits', which the loss writes
 /// before backward (the embedding's by adding), and the gradient of any node that no operation
@@ -19,9 +22,13 @@
 /// gradients may share memory when those ranges are disjoint: one is dead before the other is
 /// first written. The image (node 0) has no gradient.
 struct GradientPlan {
-    /// Per node, per input: whether its backward adds into the input's gradient (`true`) or
-    /// overwrites it (`false`). Inputs that are the image get `true`; their gradient is `nil`.
-    let accumulatesInputGradients: [[Bool]]
+    /// Per node, per input: whether its backward overwrites the input's gradient (`true`: it
+    /// writes it first and can overwrite) or adds into it. Inputs that are the image get
+    /// `false`; their gradient is `nil`.
+    let overwritesInputGradients: [[Bool]]
+    /// Per node: the nodes whose gradients it writes first but only adds into, which the
+    /// executor zeroes just before its backward.
+    let zeroedBeforeBackward: [[Int]]
     /// Nodes whose gradient is zeroed before the loss writes: see "Seeded gradients".
     let seededNodes: [Int]
     /// Floats of each node's gradient buffer, (capacity, H, W, C); 0 for the image.
@@ -48,13 +55,20 @@ struct GradientPlan {
         for index in seeded { firstWriter[index] = nodes.count }
 
         var written = seeded
-        var accumulates = nodes.map { [Bool](repeating: true, count: $0.inputs.count) }
+        var overwrites = nodes.map { [Bool](repeating: false, count: $0.inputs.count) }
+        var zeroed = nodes.map { _ in [Int]() }
         for index in stride(from: nodes.count - 1, through: 1, by: -1) {
             for (slot, input) in nodes[index].inputs.enumerated() where input.index > 0 {
-                accumulates[index][slot] = !written.insert(input.index).inserted
+                guard written.insert(input.index).inserted else { continue }
+                if nodes[index].operation!.canOverwriteInputGradient(slot) {
+                    overwrites[index][slot] = true
+                } else {
+                    zeroed[index].append(input.index)
+                }
             }
         }
-        accumulatesInputGradients = accumulates
+        overwritesInputGradients = overwrites
+        zeroedBeforeBackward = zeroed
         seededNodes = seeded.sorted()
 
         counts = nodes.indices.map { $0 == 0 ? 0 : nodes[$0].shape.elementCount * batchCapacity }

@@ -26,6 +26,8 @@ public final class Linear: Operation {
 
     public var kind: OperationKind { .linear }
 
+    public func canOverwriteInputGradient(_ input: Int) -> Bool { true }
+
     public func multiplyAccumulates(batch: Int) -> Int {
         batch * inputShapes[0].elementCount * outputShape.channels
     }
@@ -57,11 +59,11 @@ public final class Linear: Operation {
                           to: io.parameterGradients + outputFeatures * inputFeatures)
         }
         if let inputGradient = io.inputGradients[0] {
-            // input gradient (batch x in) = or += (batch x out) · (out x in)
+            // input gradient (batch x in) = or += (batch x out) · (out x in): beta 0 or 1
             BLAS.sgemm(
                 m: context.batch, n: inputFeatures, k: outputFeatures,
                 a: io.outputGradient, lda: outputFeatures, b: io.parameters, ldb: inputFeatures,
-                beta: io.accumulatesInputGradients[0] ? 1 : 0, c: inputGradient, ldc: inputFeatures, threads: context.threads)
+                beta: io.overwritesInputGradients[0] ? 0 : 1, c: inputGradient, ldc: inputFeatures, threads: context.threads)
         }
     }
 }

@@ -47,15 +47,14 @@ public struct RunContext: Sendable {
 public struct OperationIO {
     /// Input activations, (batch, H, W, C) each, in the order the operation was wired.
     public var inputs: [UnsafeMutablePointer<Float>]
-    /// Gradients of the inputs; `nil` where none is needed (the image). How backward writes
-    /// each one is given by `accumulatesInputGradients`.
+    /// Gradients of the inputs; `nil` where none is needed (the image). Backward adds into
+    /// each one, unless `overwritesInputGradients` says otherwise.
     public var inputGradients: [UnsafeMutablePointer<Float>?]
-    /// Per input: `true` when backward must *add* into the input's gradient (another consumer
-    /// of that tensor, or the loss, has already written part of it); `false` when this
-    /// operation is the first to write it and must *overwrite* whatever the buffer holds,
-    /// which may be another tensor's stale values. The executor plans this once from the
-    /// graph, so no gradient buffer needs zeroing before a step.
-    public var accumulatesInputGradients: [Bool]
+    /// Per input: `true` when backward must write the input's gradient over whatever the
+    /// buffer holds (which may be another tensor's stale values), `false` when it must add
+    /// into it. Only an input the operation `canOverwriteInputGradient` is ever overwritten:
+    /// the executor asks it of a gradient's first writer (see `GradientWrite`).
+    public var overwritesInputGradients: [Bool]
     public var output: UnsafeMutablePointer<Float>
     /// Gradient of the loss with respect to `output`, complete when backward is called.
     public var outputGradient: UnsafeMutablePointer<Float>
@@ -74,7 +73,7 @@ public struct OperationIO {
     /// operation on buffers of its own.
     public init(
         inputs: [UnsafeMutablePointer<Float>], inputGradients: [UnsafeMutablePointer<Float>?],
-        accumulatesInputGradients: [Bool]? = nil,
+        overwritesInputGradients: [Bool]? = nil,
         output: UnsafeMutablePointer<Float>, outputGradient: UnsafeMutablePointer<Float>,
         parameters: UnsafeMutablePointer<Float>, parameterGradients: UnsafeMutablePointer<Float>,
         state: UnsafeMutablePointer<Float>, saved: UnsafeMutablePointer<Float>,
@@ -82,7 +81,7 @@ public struct OperationIO {
     ) {
         self.inputs = inputs
         self.inputGradients = inputGradients
-        self.accumulatesInputGradients = accumulatesInputGradients ?? inputs.map { _ in true }
+        self.overwritesInputGradients = overwritesInputGradients ?? inputs.map { _ in false }
         self.output = output
         self.outputGradient = outputGradient
         self.parameters = parameters
@@ -108,9 +107,15 @@ public protocol Operation: AnyObject {
     /// Scratch floats needed during forward or backward, for `batch` samples.
     func workspaceCount(batch: Int) -> Int
     func forward(_ io: OperationIO, _ context: RunContext)
-    /// Writes the inputs' gradients (adding or overwriting, per `accumulatesInputGradients`)
+    /// Adds the inputs' gradients (or overwrites those `io.overwritesInputGradients` names)
     /// and adds the parameters' gradients, given `io.outputGradient`.
     func backward(_ io: OperationIO, _ context: RunContext)
+    /// Whether backward can write input `input`'s gradient over whatever its buffer holds,
+    /// when `io.overwritesInputGradients` asks it to: worth declaring where backward writes
+    /// every element of that gradient in one pass (see `GradientWrite`). The default, `false`,
+    /// means backward only adds into it, and the executor zeroes the gradient before this
+    /// operation writes it first.
+    func canOverwriteInputGradient(_ input: Int) -> Bool
 }
 
 extension Operation {
@@ -118,4 +123,5 @@ extension Operation {
     public func multiplyAccumulates(batch: Int) -> Int { 0 }
     public func savedCount(batch: Int) -> Int { 0 }
     public func workspaceCount(batch: Int) -> Int { 0 }
+    public func canOverwriteInputGradient(_ input: Int) -> Bool { false }
 }

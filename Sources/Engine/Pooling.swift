@@ -12,10 +12,8 @@ public final class MaxPool: Operation {
         // PyTorch's bound: with more padding a window could lie wholly on padding.
         precondition(padding <= kernelSize / 2, "pooling padding \(padding) exceeds half the kernel \(kernelSize)")
         inputShapes = [inputShape]
-        outputShape = TensorShape(
-            height: convolutionOutputSize(inputShape.height, kernel: kernelSize, stride: stride, padding: padding),
-            width: convolutionOutputSize(inputShape.width, kernel: kernelSize, stride: stride, padding: padding),
-            channels: inputShape.channels)
+        outputShape = inputShape.slidingWindowOutput(
+            kernelSize: kernelSize, stride: stride, padding: padding, channels: inputShape.channels)
         self.kernelSize = kernelSize
         self.stride = stride
         self.padding = padding
@@ -64,10 +62,8 @@ public final class MaxPool: Operation {
         let channels = outputShape.channels
         let planePixels = inputShapes[0].height * inputShapes[0].width
         let outputPixels = outputShape.height * outputShape.width
-        let overwrites = !io.accumulatesInputGradients[0]
+        // Windows overlap and some pixels win none: the winners' gradients are added.
         forEachSample(of: self, context) { sample in
-            // Windows overlap and some pixels win none: overwriting starts the sample from zero.
-            if overwrites { zeroInputGradient(inputGradient, samples: sample..<sample + 1) }
             for outputPixel in sample * outputPixels..<(sample + 1) * outputPixels {
                 let gradient = io.outputGradient + outputPixel * channels
                 let winner = io.saved + outputPixel * channels
@@ -92,10 +88,8 @@ public final class AveragePool: Operation {
         // PyTorch's bound: with more padding a window could lie wholly on padding.
         precondition(padding <= kernelSize / 2, "pooling padding \(padding) exceeds half the kernel \(kernelSize)")
         inputShapes = [inputShape]
-        outputShape = TensorShape(
-            height: convolutionOutputSize(inputShape.height, kernel: kernelSize, stride: stride, padding: padding),
-            width: convolutionOutputSize(inputShape.width, kernel: kernelSize, stride: stride, padding: padding),
-            channels: inputShape.channels)
+        outputShape = inputShape.slidingWindowOutput(
+            kernelSize: kernelSize, stride: stride, padding: padding, channels: inputShape.channels)
         self.kernelSize = kernelSize
         self.stride = stride
         self.padding = padding
@@ -134,10 +128,8 @@ public final class AveragePool: Operation {
         let channels = outputShape.channels
         let window = PlaneWindow(input: inputShapes[0], kernel: kernelSize, stride: stride, padding: padding)
         let scale = 1 / Float(kernelSize * kernelSize)
-        let overwrites = !io.accumulatesInputGradients[0]
+        // Windows may overlap or leave pixels out: each window's share is added.
         forEachSample(of: self, context) { sample in
-            // Windows may overlap or leave pixels out: overwriting starts the sample from zero.
-            if overwrites { zeroInputGradient(inputGradient, samples: sample..<sample + 1) }
             let sampleGradient = inputGradient + sample * inputShapes[0].elementCount
             for outputY in 0..<outputShape.height {
                 let rows = window.vertical.validOffsets(outputY)
@@ -172,6 +164,8 @@ public final class GlobalAveragePool: Operation {
 
     public var kind: OperationKind { .pooling }
 
+    public func canOverwriteInputGradient(_ input: Int) -> Bool { true }
+
     public func forward(_ io: OperationIO, _ context: RunContext) {
         let channels = outputShape.channels
         let pixels = inputShapes[0].height * inputShapes[0].width
@@ -198,7 +192,7 @@ public final class GlobalAveragePool: Operation {
                 }
             }
         }
-        if io.accumulatesInputGradients[0] { write(AccumulateGradient.self) } else { write(OverwriteGradient.self) }
+        io.overwritesInputGradients[0] ? write(OverwriteGradient.self) : write(AccumulateGradient.self)
     }
 }
 

@@ -7,11 +7,18 @@ struct SlidingWindow {
     let stride: Int
     let padding: Int
 
+    /// Output positions: PyTorch's floor rule, the windows that fit wholly on the padded axis.
+    var outputSize: Int { (inputSize + 2 * padding - kernel) / stride + 1 }
+
     /// Input index under the window's first cell at `output` (negative inside the padding).
     func start(_ output: Int) -> Int { output * stride - padding }
 
+    /// Cells the last window reaches past the input's end: at most `padding`, fewer where the
+    /// stride stops short of it.
+    var reachPastEnd: Int { max(0, start(outputSize - 1) + kernel - inputSize) }
+
     /// Outputs whose window cell `offset` lands on an input cell rather than padding.
-    func outputsCovering(offset: Int, outputSize: Int) -> Range<Int> {
+    func outputsCovering(offset: Int) -> Range<Int> {
         // output·stride − padding + offset ∈ [0, inputSize); none when the cell lies past
         // the input even at output 0 (an input narrower than the window's reach).
         let first = max(0, (padding - offset + stride - 1) / stride)
@@ -24,6 +31,18 @@ struct SlidingWindow {
     func validOffsets(_ output: Int) -> Range<Int> {
         let first = start(output)
         return max(0, -first)..<max(max(0, -first), min(kernel, inputSize - first))
+    }
+}
+
+extension TensorShape {
+    /// The output shape of a k x k window (convolution or pooling) moved by `stride` over this
+    /// shape with `padding` zero cells on every side: PyTorch's (in + 2·padding - k) / stride + 1
+    /// per axis, with `channels` channels.
+    public func slidingWindowOutput(kernelSize: Int, stride: Int, padding: Int, channels: Int) -> TensorShape {
+        TensorShape(
+            height: SlidingWindow(inputSize: height, kernel: kernelSize, stride: stride, padding: padding).outputSize,
+            width: SlidingWindow(inputSize: width, kernel: kernelSize, stride: stride, padding: padding).outputSize,
+            channels: channels)
     }
 }
 

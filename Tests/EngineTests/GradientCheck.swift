@@ -15,8 +15,8 @@ final class OperationHarness {
     var parameterGradients: [Float]
     var saved: [Float]
     var workspace: [Float]
-    /// Backward's write mode for each input gradient (see `OperationIO.accumulatesInputGradients`).
-    var accumulatesInputGradients: [Bool]
+    /// Backward's write mode for each input gradient (see `OperationIO.overwritesInputGradients`).
+    var overwritesInputGradients: [Bool]
 
     init(_ operation: any Operation, batch: Int, seed: UInt64 = 1) {
         self.operation = operation
@@ -35,7 +35,7 @@ final class OperationHarness {
         parameterGradients = Array(repeating: 0, count: parameters.count)
         saved = Array(repeating: 0, count: max(1, operation.savedCount(batch: batch)))
         workspace = Array(repeating: 0, count: max(1, operation.workspaceCount(batch: batch)))
-        accumulatesInputGradients = inputs.map { _ in true }
+        overwritesInputGradients = inputs.map { _ in false }
     }
 
     /// Runs `body` with an `OperationIO` pointing into this harness's arrays.
@@ -62,7 +62,7 @@ final class OperationHarness {
         workspace.withUnsafeMutableBufferPointer { workspace in
             body(OperationIO(
                 inputs: inputPointers, inputGradients: gradientPointers,
-                accumulatesInputGradients: accumulatesInputGradients,
+                overwritesInputGradients: overwritesInputGradients,
                 output: output.baseAddress!, outputGradient: outputGradient.baseAddress!,
                 parameters: parameters.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!,
                 parameterGradients: parameterGradients.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!,

@@ -61,26 +61,62 @@ func expectBackwardAccumulates(
             "\(type(of: operation)) parameter gradient is not accumulated", sourceLocation: sourceLocation)
 }
 
-/// Checks that backward told to overwrite an input gradient (its first writer) ignores what
-/// the buffer held: started on NaN, which any read would spread, it must give the gradient
-/// that accumulating into zeros gives. Parameter gradients are always added.
+/// Checks that backward declares it can overwrite some input gradient
+/// (`canOverwriteInputGradient`) and keeps the write rule on every input gradient: see
+/// `expectBackwardWritesInputGradientsAsDeclared`.
 func expectBackwardOverwrites(
     _ operation: any Operation, batch: Int = 2, sourceLocation: SourceLocation = #_sourceLocation
 ) {
-    let accumulating = OperationHarness(operation, batch: batch)
-    let overwriting = OperationHarness(operation, batch: batch)
-    overwriting.accumulatesInputGradients = overwriting.inputs.map { _ in false }
-    overwriting.inputGradients = overwriting.inputGradients.map { $0.map { _ in .nan } }
+    #expect(operation.inputShapes.indices.contains { operation.canOverwriteInputGradient($0) },
+            "\(type(of: operation)) declares no input gradient it can overwrite", sourceLocation: sourceLocation)
+    expectBackwardWritesInputGradientsAsDeclared(operation, batch: batch, sourceLocation: sourceLocation)
+}
+
+/// Checks that backward declares no input gradient it can overwrite, so the executor zeroes
+/// those it writes first, and that it adds onto what each gradient held.
+func expectBackwardOnlyAccumulates(
+    _ operation: any Operation, batch: Int = 2, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    #expect(!operation.inputShapes.indices.contains { operation.canOverwriteInputGradient($0) },
+            "\(type(of: operation)) declares an input gradient it can overwrite", sourceLocation: sourceLocation)
+    expectBackwardWritesInputGradientsAsDeclared(operation, batch: batch, sourceLocation: sourceLocation)
+}
+
+/// Checks the write rule on each input gradient against backward adding into zeros. An input
+/// whose gradient the operation declares it can overwrite, told to overwrite, must end with the
+/// gradient alone whatever the buffer held: it starts on NaN, which any read would spread. Any
+/// other input must end with what its buffer held (seeded values) plus the gradient. Parameter
+/// gradients are always added.
+func expectBackwardWritesInputGradientsAsDeclared(
+    _ operation: any Operation, batch: Int = 2, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    let fromZeros = OperationHarness(operation, batch: batch)
+    let asDeclared = OperationHarness(operation, batch: batch)
+    let overwritten = operation.inputShapes.indices.map { operation.canOverwriteInputGradient($0) }
+    var generator = SplitMix64(seed: 9)
+    let held = asDeclared.inputGradients.map { $0.map { _ in generator.nextNormal() } }
+    asDeclared.overwritesInputGradients = overwritten
+    asDeclared.inputGradients = zip(held, overwritten).map { values, overwritten in
+        overwritten ? values.map { _ in .nan } : values
+    }
     let context = RunContext(batch: batch, training: true, threads: 1)
-    for harness in [accumulating, overwriting] {
+    for harness in [fromZeros, asDeclared] {
         harness.forward(context)
         harness.backward(context)
     }
-    for (overwritten, accumulated) in zip(overwriting.inputGradients, accumulating.inputGradients) {
-        #expect(overwritten.allSatisfy(\.isFinite) && largestRelativeDifference(overwritten, accumulated) <= 1e-6,
-                "\(type(of: operation)) input gradient is not overwritten", sourceLocation: sourceLocation)
+    for input in overwritten.indices {
+        let gradient = fromZeros.inputGradients[input], written = asDeclared.inputGradients[input]
+        if overwritten[input] {
+            #expect(written.allSatisfy(\.isFinite) && largestRelativeDifference(written, gradient) <= 1e-6,
+                    "\(type(of: operation)) input \(input) gradient is not overwritten", sourceLocation: sourceLocation)
+        } else {
+            let expected = zip(held[input], gradient).map { $0 + $1 }
+            #expect(largestRelativeDifference(written, expected) <= 1e-5,
+                    "\(type(of: operation)) input \(input) gradient is not added onto what it held",
+                    sourceLocation: sourceLocation)
+        }
     }
-    #expect(largestRelativeDifference(overwriting.parameterGradients, accumulating.parameterGradients) <= 1e-6,
+    #expect(largestRelativeDifference(asDeclared.parameterGradients, fromZeros.parameterGradients) <= 1e-6,
             "\(type(of: operation)) parameter gradient differs when input gradients are overwritten",
             sourceLocation: sourceLocation)
 }
