@@ -8,7 +8,10 @@ import Engine
 /// torchvision also drops residual branches at random in training (stochastic depth, rate
 /// rising to 0.2); the engine has no such operation, so every block always runs, as in
 /// evaluation. It has no parameters, so the counts are unchanged.
-public enum EfficientNetB1 {
+public enum EfficientNetB1: NetworkDefinition {
+    public static let commandLineName = "efficientnet-b1"
+    public static let summary = "EfficientNet-B1 (Tan and Le 2019), as torchvision's efficientnet_b1"
+    public static let paperTable1: PaperTable1Row? = PaperTable1Row(megaParameters: "6.58", megaFlops: "395")
     /// One row of the stage table: torchvision's `MBConvConfig` before scaling.
     struct Stage {
         var expandRatio: Int
@@ -84,4 +87,8 @@ public enum EfficientNetB1 {
         }
         return builder.build(embedding: embedding, logits: logits)
     }
+}
+
+extension NetworkKind {
+    public static let efficientNetB1 = NetworkKind(EfficientNetB1.self)
 }

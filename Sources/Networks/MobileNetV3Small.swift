@@ -3,7 +3,10 @@ import Engine
 /// MobileNet-V3-Small (Howard et al., "Searching for MobileNetV3", ICCV 2019) exactly as
 /// torchvision's `mobilenet_v3_small()` builds it (width 1.0, no reduced tail), for any
 /// input channel count and number of classes. Parameter names are torchvision's state_dict keys.
-public enum MobileNetV3Small {
+public enum MobileNetV3Small: NetworkDefinition {
+    public static let commandLineName = "mobilenetv3-small"
+    public static let summary = "MobileNet-V3-Small (Howard et al. 2019), as torchvision's mobilenet_v3_small"
+    public static let paperTable1: PaperTable1Row? = PaperTable1Row(megaParameters: "3.04", megaFlops: "43.7")
     /// One row of the block table: torchvision's `InvertedResidualConfig`.
     struct Block {
         var inputChannels: Int
@@ -84,4 +87,8 @@ public enum MobileNetV3Small {
         }
         return builder.build(embedding: embedding, logits: logits)
     }
+}
+
+extension NetworkKind {
+    public static let mobileNetV3Small = NetworkKind(MobileNetV3Small.self)
 }

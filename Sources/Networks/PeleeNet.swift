@@ -6,7 +6,10 @@ import Engine
 /// four stages of two-way dense layers (growth rate 32) each closed by a 1x1 transition
 /// layer, and 2x2 average pooling between stages. Parameter names are that module's
 /// state_dict keys.
-public enum PeleeNet {
+public enum PeleeNet: NetworkDefinition {
+    public static let commandLineName = "peleenet"
+    public static let summary = "PeleeNet (Wang et al. 2018), as the authors' PyTorch definition"
+    public static let paperTable1: PaperTable1Row? = PaperTable1Row(megaParameters: "2.11", megaFlops: "323")
     static let stemChannels = 32
     static let growthRate = 32
     /// Dense layers per stage (Table 1 of the paper: 3, 4, 8, 6).
@@ -99,4 +102,8 @@ public enum PeleeNet {
         }
         return builder.concatenate([x, shallow, deep])
     }
+}
+
+extension NetworkKind {
+    public static let peleeNet = NetworkKind(PeleeNet.self)
 }

@@ -4,7 +4,10 @@ import Engine
 /// Architecture Design", ECCV 2018) exactly as torchvision's `shufflenet_v2_x1_0()` builds it,
 /// for any input channel count and number of classes. Parameter names are torchvision's
 /// state_dict keys; initialisation is PyTorch's default, which torchvision keeps here.
-public enum ShuffleNetV2 {
+public enum ShuffleNetV2: NetworkDefinition {
+    public static let commandLineName = "shufflenetv2"
+    public static let summary = "ShuffleNet-V2 1.0x (Ma et al. 2018), as torchvision's shufflenet_v2_x1_0"
+    public static let paperTable1: PaperTable1Row? = PaperTable1Row(megaParameters: "4.02", megaFlops: "319")
     /// Units per stage (stage2, stage3, stage4); the first unit of each halves the size.
     static let stageRepeats = [4, 8, 4]
     /// Output widths of conv1, stage2, stage3, stage4 and conv5 (Table 5 of the paper, 1.0x).
@@ -79,4 +82,8 @@ public enum ShuffleNetV2 {
         }
         return builder.channelShuffle(concatenating: [left, right], groups: 2)
     }
+}
+
+extension NetworkKind {
+    public static let shuffleNetV2 = NetworkKind(ShuffleNetV2.self)
 }

@@ -5,7 +5,9 @@ import Engine
 /// of the four reference networks: strided k x k convolutions with BN and ReLU, a
 /// depthwise-separable block, squeeze-and-excitation, global pooling and a linear classifier.
 /// Parameter names follow torchvision's style.
-public enum Tiny {
+public enum Tiny: NetworkDefinition {
+    public static let commandLineName = "tiny"
+    public static let summary = "a ~31k-parameter network of our own for tests and the synthetic demo"
     /// Widths of the three strided 3x3 convolution stages.
     static let stageChannels = [16, 32, 64]
     public static let embeddingWidth = 64
@@ -46,4 +48,8 @@ public enum Tiny {
         let logits = builder.linear(embedding, outputFeatures: classes, name: "classifier")
         return builder.build(embedding: embedding, logits: logits)
     }
+}
+
+extension NetworkKind {
+    public static let tiny = NetworkKind(Tiny.self)
 }
