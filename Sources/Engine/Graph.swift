@@ -49,9 +49,13 @@ public struct Graph {
 public final class GraphBuilder {
     private var nodes: [GraphNode]
     private var scopes: [String] = []
+    /// How `convolution` fills weights it is given no initializer for: one choice per
+    /// network, as each reference implementation makes one.
+    public let convolutionInitialization: ConvolutionInitialization
 
-    public init(inputShape: TensorShape) {
+    public init(inputShape: TensorShape, convolutionInitialization: ConvolutionInitialization = .kaimingNormalFanOut) {
         nodes = [GraphNode(operation: nil, inputs: [], shape: inputShape, name: "input")]
+        self.convolutionInitialization = convolutionInitialization
     }
 
     public var input: NodeID { NodeID(index: 0) }

@@ -2,6 +2,7 @@
 /// `name` is the last part of the parameters' names ("0" in "features.0.0.weight").
 extension GraphBuilder {
     /// A convolution; groups equal to input and output channels selects the depthwise kernel.
+    /// Without `weightInitializer` the weights follow the builder's `convolutionInitialization`.
     public func convolution(
         _ x: NodeID, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int? = nil,
         groups: Int = 1, bias: Bool = false, weightInitializer: Initializer? = nil,
@@ -9,6 +10,8 @@ extension GraphBuilder {
     ) -> NodeID {
         let inputShape = shape(of: x)
         let padding = padding ?? (kernelSize - 1) / 2
+        let weightInitializer = weightInitializer ?? convolutionInitialization.weightInitializer(
+            inputChannels: inputShape.channels, outputChannels: outputChannels, kernelSize: kernelSize, groups: groups)
         if groups > 1 && groups == inputShape.channels && groups == outputChannels {
             return add(DepthwiseConvolution(
                 inputShape: inputShape, kernelSize: kernelSize, stride: stride, padding: padding,

@@ -51,11 +51,11 @@ public enum EfficientNetB1: NetworkDefinition {
     /// The network for images of `inputShape`, with the globally pooled 1280 features as the
     /// embedding and `classes` logits.
     public static func makeGraph(inputShape: TensorShape, classes: Int) -> Graph {
-        let builder = GraphBuilder(inputShape: inputShape)
+        let builder = GraphBuilder(inputShape: inputShape, convolutionInitialization: .kaimingNormalFanOut)
         var x = builder.scope("features.0") {
             builder.convolutionNormActivation(
                 builder.input, outputChannels: scaledWidth(baseline[0].inputChannels), kernelSize: 3, stride: 2,
-                normalization: normalization, activation: .silu, initialization: .kaimingNormalFanOut)
+                normalization: normalization, activation: .silu)
         }
         for (stageIndex, stage) in baseline.enumerated() {
             for layer in 0..<scaledDepth(stage.layers) {
@@ -75,7 +75,7 @@ public enum EfficientNetB1: NetworkDefinition {
         x = builder.scope("features.\(baseline.count + 1)") {
             builder.convolutionNormActivation(
                 x, outputChannels: embeddingWidth, kernelSize: 1,
-                normalization: normalization, activation: .silu, initialization: .kaimingNormalFanOut)
+                normalization: normalization, activation: .silu)
         }
         let embedding = builder.globalAveragePool(x)
         let logits = builder.scope("classifier") {

@@ -14,7 +14,7 @@ extension GraphBuilder {
     /// linear 1x1 projection, and the identity shortcut when stride 1 keeps the width.
     ///
     /// The layers are named as torchvision's `block` Sequential: "block.0", "block.1", ...
-    /// in the current scope. Convolutions use torchvision's Kaiming normal fan-out.
+    /// in the current scope.
     func invertedResidual(
         _ x: NodeID, expandedChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int,
         activation: ActivationFunction, squeezeExcitation: SqueezeExcitationSettings?,
@@ -31,26 +31,25 @@ extension GraphBuilder {
             append {
                 convolutionNormActivation(
                     $0, outputChannels: expandedChannels, kernelSize: 1,
-                    normalization: normalization, activation: activation, initialization: .kaimingNormalFanOut)
+                    normalization: normalization, activation: activation)
             }
         }
         append {
             convolutionNormActivation(
                 $0, outputChannels: expandedChannels, kernelSize: kernelSize, stride: stride,
-                groups: expandedChannels, normalization: normalization, activation: activation,
-                initialization: .kaimingNormalFanOut)
+                groups: expandedChannels, normalization: normalization, activation: activation)
         }
         if let settings = squeezeExcitation {
             append {
                 self.squeezeExcitation(
                     $0, squeezeChannels: settings.squeezeChannels, activation: settings.activation,
-                    gate: settings.gate, initialization: .kaimingNormalFanOut)
+                    gate: settings.gate)
             }
         }
         append {
             convolutionNormActivation(
                 $0, outputChannels: outputChannels, kernelSize: 1,
-                normalization: normalization, activation: nil, initialization: .kaimingNormalFanOut)
+                normalization: normalization, activation: nil)
         }
         return stride == 1 && inputChannels == outputChannels ? add(y, x) : y
     }

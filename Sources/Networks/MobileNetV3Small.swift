@@ -50,11 +50,11 @@ public enum MobileNetV3Small: NetworkDefinition {
     /// The network for images of `inputShape`, with the globally pooled 576 features as the
     /// embedding and `classes` logits.
     public static func makeGraph(inputShape: TensorShape, classes: Int) -> Graph {
-        let builder = GraphBuilder(inputShape: inputShape)
+        let builder = GraphBuilder(inputShape: inputShape, convolutionInitialization: .kaimingNormalFanOut)
         var x = builder.scope("features.0") {
             builder.convolutionNormActivation(
                 builder.input, outputChannels: stemChannels, kernelSize: 3, stride: 2,
-                normalization: normalization, activation: .hardSwish, initialization: .kaimingNormalFanOut)
+                normalization: normalization, activation: .hardSwish)
         }
         for (index, block) in blocks.enumerated() {
             x = builder.scope("features.\(index + 1)") {
@@ -72,7 +72,7 @@ public enum MobileNetV3Small: NetworkDefinition {
         x = builder.scope("features.\(blocks.count + 1)") {
             builder.convolutionNormActivation(
                 x, outputChannels: embeddingWidth, kernelSize: 1,
-                normalization: normalization, activation: .hardSwish, initialization: .kaimingNormalFanOut)
+                normalization: normalization, activation: .hardSwish)
         }
         let embedding = builder.globalAveragePool(x)
         let logits = builder.scope("classifier") {

@@ -24,7 +24,7 @@ public enum PeleeNet: NetworkDefinition {
     /// The network for images of `inputShape`, with the globally pooled 704 features as the
     /// embedding and `classes` logits.
     public static func makeGraph(inputShape: TensorShape, classes: Int) -> Graph {
-        let builder = GraphBuilder(inputShape: inputShape)
+        let builder = GraphBuilder(inputShape: inputShape, convolutionInitialization: .kaimingNormalFanOut)
         var x = builder.scope("features.stemblock") { stemBlock(builder.input, builder) }
         for (stage, layers) in denseLayers.enumerated() {
             for layer in 0..<layers {
@@ -53,8 +53,7 @@ public enum PeleeNet: NetworkDefinition {
     ) -> NodeID {
         builder.convolutionNormActivation(
             x, outputChannels: outputChannels, kernelSize: kernelSize, stride: stride,
-            normalization: normalization, activation: .relu, initialization: .kaimingNormalFanOut,
-            names: ("conv", "norm"))
+            normalization: normalization, activation: .relu, names: ("conv", "norm"))
     }
 
     /// Stem block (figure 2 of the paper): a stride-2 3x3 convolution, then two branches, a

@@ -18,11 +18,11 @@ public enum ShuffleNetV2: NetworkDefinition {
     /// The network for images of `inputShape`, with the globally pooled 1024 features as the
     /// embedding and `classes` logits.
     public static func makeGraph(inputShape: TensorShape, classes: Int) -> Graph {
-        let builder = GraphBuilder(inputShape: inputShape)
+        let builder = GraphBuilder(inputShape: inputShape, convolutionInitialization: .pytorchDefault)
         var x = builder.scope("conv1") {
             builder.convolutionNormActivation(
                 builder.input, outputChannels: stageOutputChannels[0], kernelSize: 3, stride: 2,
-                normalization: normalization, activation: .relu, initialization: .pytorchDefault)
+                normalization: normalization, activation: .relu)
         }
         x = builder.maxPool(x, kernelSize: 3, stride: 2, padding: 1)
         for (stage, repeats) in stageRepeats.enumerated() {
@@ -35,7 +35,7 @@ public enum ShuffleNetV2: NetworkDefinition {
         x = builder.scope("conv5") {
             builder.convolutionNormActivation(
                 x, outputChannels: embeddingWidth, kernelSize: 1,
-                normalization: normalization, activation: .relu, initialization: .pytorchDefault)
+                normalization: normalization, activation: .relu)
         }
         let embedding = builder.globalAveragePool(x)
         let logits = builder.linear(embedding, outputFeatures: classes, name: "fc")
@@ -57,11 +57,11 @@ public enum ShuffleNetV2: NetworkDefinition {
             left = builder.scope("branch1") {
                 let depthwise = builder.convolutionNormActivation(
                     x, outputChannels: inputChannels, kernelSize: 3, stride: stride, groups: inputChannels,
-                    normalization: normalization, activation: nil, initialization: .pytorchDefault,
+                    normalization: normalization, activation: nil,
                     names: ("0", "1"))
                 return builder.convolutionNormActivation(
                     depthwise, outputChannels: branchChannels, kernelSize: 1,
-                    normalization: normalization, activation: .relu, initialization: .pytorchDefault,
+                    normalization: normalization, activation: .relu,
                     names: ("2", "3"))
             }
             rightInput = x
@@ -69,15 +69,15 @@ public enum ShuffleNetV2: NetworkDefinition {
         let right = builder.scope("branch2") {
             var y = builder.convolutionNormActivation(
                 rightInput, outputChannels: branchChannels, kernelSize: 1,
-                normalization: normalization, activation: .relu, initialization: .pytorchDefault,
+                normalization: normalization, activation: .relu,
                 names: ("0", "1"))
             y = builder.convolutionNormActivation(
                 y, outputChannels: branchChannels, kernelSize: 3, stride: stride, groups: branchChannels,
-                normalization: normalization, activation: nil, initialization: .pytorchDefault,
+                normalization: normalization, activation: nil,
                 names: ("3", "4"))
             return builder.convolutionNormActivation(
                 y, outputChannels: branchChannels, kernelSize: 1,
-                normalization: normalization, activation: .relu, initialization: .pytorchDefault,
+                normalization: normalization, activation: .relu,
                 names: ("5", "6"))
         }
         return builder.channelShuffle(concatenating: [left, right], groups: 2)

@@ -17,13 +17,13 @@ public enum Tiny: NetworkDefinition {
     /// The network for images of `inputShape` (downsampled 16 times), with the globally
     /// pooled 64 features as the embedding and `classes` logits.
     public static func makeGraph(inputShape: TensorShape, classes: Int) -> Graph {
-        let builder = GraphBuilder(inputShape: inputShape)
+        let builder = GraphBuilder(inputShape: inputShape, convolutionInitialization: .kaimingNormalFanOut)
         var x = builder.input
         for (index, channels) in stageChannels.enumerated() {
             x = builder.scope("features.\(index)") {
                 builder.convolutionNormActivation(
                     x, outputChannels: channels, kernelSize: 3, stride: 2,
-                    normalization: normalization, activation: .relu, initialization: .kaimingNormalFanOut)
+                    normalization: normalization, activation: .relu)
             }
         }
         x = builder.scope("features.\(stageChannels.count)") {
@@ -31,18 +31,17 @@ public enum Tiny: NetworkDefinition {
                 builder.convolutionNormActivation(
                     x, outputChannels: builder.shape(of: x).channels, kernelSize: 3, stride: 2,
                     groups: builder.shape(of: x).channels,
-                    normalization: normalization, activation: .relu, initialization: .kaimingNormalFanOut)
+                    normalization: normalization, activation: .relu)
             }
             return builder.scope("1") {
                 builder.convolutionNormActivation(
                     depthwise, outputChannels: embeddingWidth, kernelSize: 1,
-                    normalization: normalization, activation: .relu, initialization: .kaimingNormalFanOut)
+                    normalization: normalization, activation: .relu)
             }
         }
         x = builder.scope("features.\(stageChannels.count + 1)") {
             builder.squeezeExcitation(
-                x, squeezeChannels: squeezeChannels, activation: .relu, gate: .sigmoid,
-                initialization: .kaimingNormalFanOut)
+                x, squeezeChannels: squeezeChannels, activation: .relu, gate: .sigmoid)
         }
         let embedding = builder.globalAveragePool(x)
         let logits = builder.linear(embedding, outputFeatures: classes, name: "classifier")

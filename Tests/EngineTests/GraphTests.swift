@@ -26,6 +26,26 @@ import Testing
         #expect(graph.shape(of: x) == TensorShape(height: 4, width: 4, channels: 4))
     }
 
+    @Test func convolutionsWithoutAnInitializerFollowTheBuildersInitialization() {
+        func weightInitializers(_ initialization: ConvolutionInitialization) -> [Initializer] {
+            let builder = GraphBuilder(
+                inputShape: TensorShape(height: 4, width: 4, channels: 2), convolutionInitialization: initialization)
+            var x = builder.convolution(builder.input, outputChannels: 6, kernelSize: 3, name: "full")
+            x = builder.convolution(x, outputChannels: 6, kernelSize: 3, groups: 6, name: "depthwise")
+            x = builder.convolution(x, outputChannels: 6, kernelSize: 1, weightInitializer: .ones, name: "given")
+            let pooled = builder.globalAveragePool(x)
+            let graph = builder.build(embedding: pooled, logits: builder.linear(pooled, outputFeatures: 2, name: "fc"))
+            return graph.nodes.prefix(4).compactMap { $0.operation?.parameterSpecs.first?.initializer }
+        }
+        // PyTorch's fans: fan_out = out·k·k (not divided by groups), fan_in = in/groups·k·k.
+        #expect(weightInitializers(.kaimingNormalFanOut) == [
+            .kaimingNormalFanOut(fanOut: 54), .kaimingNormalFanOut(fanOut: 54), .ones,
+        ])
+        #expect(weightInitializers(.pytorchDefault) == [
+            .uniform(bound: 1 / Float(18).squareRoot()), .uniform(bound: 1 / 3), .ones,
+        ])
+    }
+
     @Test func initializationIsDeterministicPerSeed() {
         func parameters(seed: UInt64) -> [Float] {
             let builder = GraphBuilder(inputShape: TensorShape(height: 4, width: 4, channels: 1))
