@@ -52,38 +52,40 @@ public enum EfficientNetB1: NetworkDefinition {
     /// embedding and `classes` logits.
     public static func makeGraph(inputShape: TensorShape, classes: Int) -> Graph {
         let builder = GraphBuilder(inputShape: inputShape, convolutionInitialization: .kaimingNormalFanOut)
-        var x = builder.scope("features.0") {
-            builder.convolutionNormActivation(
-                builder.input, outputChannels: scaledWidth(baseline[0].inputChannels), kernelSize: 3, stride: 2,
-                normalization: normalization, activation: .silu)
-        }
-        for (stageIndex, stage) in baseline.enumerated() {
-            for layer in 0..<scaledDepth(stage.layers) {
-                // Only a stage's first block changes width and stride.
-                let inputChannels = scaledWidth(layer == 0 ? stage.inputChannels : stage.outputChannels)
-                x = builder.scope("features.\(stageIndex + 1).\(layer)") {
-                    builder.invertedResidual(
-                        x, expandedChannels: makeDivisible(Double(inputChannels * stage.expandRatio)),
-                        outputChannels: scaledWidth(stage.outputChannels), kernelSize: stage.kernelSize,
-                        stride: layer == 0 ? stage.stride : 1, activation: .silu,
-                        squeezeExcitation: SqueezeExcitationSettings(
-                            squeezeChannels: max(1, inputChannels / 4), activation: .silu, gate: .sigmoid),
-                        normalization: normalization)
+        let features = builder.sequential("features") {
+            var x = builder.sequential {
+                builder.convolutionNormActivation(
+                    builder.input, outputChannels: scaledWidth(baseline[0].inputChannels), kernelSize: 3, stride: 2,
+                    normalization: normalization, activation: .silu)
+            }
+            for stage in baseline {
+                builder.sequential {
+                    for layer in 0..<scaledDepth(stage.layers) {
+                        // Only a stage's first block changes width and stride.
+                        let inputChannels = scaledWidth(layer == 0 ? stage.inputChannels : stage.outputChannels)
+                        x = builder.scope {
+                            builder.invertedResidual(
+                                x, expandedChannels: makeDivisible(Double(inputChannels * stage.expandRatio)),
+                                outputChannels: scaledWidth(stage.outputChannels), kernelSize: stage.kernelSize,
+                                stride: layer == 0 ? stage.stride : 1, activation: .silu,
+                                squeezeExcitation: SqueezeExcitationSettings(
+                                    squeezeChannels: max(1, inputChannels / 4), activation: .silu, gate: .sigmoid),
+                                normalization: normalization)
+                        }
+                    }
                 }
             }
+            return builder.sequential {
+                builder.convolutionNormActivation(
+                    x, outputChannels: embeddingWidth, kernelSize: 1, normalization: normalization, activation: .silu)
+            }
         }
-        x = builder.scope("features.\(baseline.count + 1)") {
-            builder.convolutionNormActivation(
-                x, outputChannels: embeddingWidth, kernelSize: 1,
-                normalization: normalization, activation: .silu)
-        }
-        let embedding = builder.globalAveragePool(x)
-        let logits = builder.scope("classifier") {
+        let embedding = builder.globalAveragePool(features)
+        let logits = builder.sequential("classifier") {
             // torchvision: U(±1/√out_features) for the weight, zero bias.
             builder.linear(
                 builder.dropout(embedding, probability: dropout), outputFeatures: classes,
-                weightInitializer: .uniform(bound: 1 / Float(classes).squareRoot()), biasInitializer: .zeros,
-                name: "1")
+                weightInitializer: .uniform(bound: 1 / Float(classes).squareRoot()), biasInitializer: .zeros)
         }
         return builder.build(embedding: embedding, logits: logits)
     }

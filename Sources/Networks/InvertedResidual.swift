@@ -21,35 +21,32 @@ extension GraphBuilder {
         normalization: BatchNormSettings
     ) -> NodeID {
         let inputChannels = shape(of: x).channels
-        var y = x
-        var layer = 0
-        func append(_ makeLayer: (NodeID) -> NodeID) {
-            y = scope("block.\(layer)") { makeLayer(y) }
-            layer += 1
-        }
-        if expandedChannels != inputChannels {
-            append {
+        let y = sequential("block") {
+            var y = x
+            if expandedChannels != inputChannels {
+                y = sequential {
+                    convolutionNormActivation(
+                        y, outputChannels: expandedChannels, kernelSize: 1,
+                        normalization: normalization, activation: activation)
+                }
+            }
+            y = sequential {
                 convolutionNormActivation(
-                    $0, outputChannels: expandedChannels, kernelSize: 1,
-                    normalization: normalization, activation: activation)
+                    y, outputChannels: expandedChannels, kernelSize: kernelSize, stride: stride,
+                    groups: expandedChannels, normalization: normalization, activation: activation)
             }
-        }
-        append {
-            convolutionNormActivation(
-                $0, outputChannels: expandedChannels, kernelSize: kernelSize, stride: stride,
-                groups: expandedChannels, normalization: normalization, activation: activation)
-        }
-        if let settings = squeezeExcitation {
-            append {
-                self.squeezeExcitation(
-                    $0, squeezeChannels: settings.squeezeChannels, activation: settings.activation,
-                    gate: settings.gate)
+            if let settings = squeezeExcitation {
+                y = scope {
+                    self.squeezeExcitation(
+                        y, squeezeChannels: settings.squeezeChannels, activation: settings.activation,
+                        gate: settings.gate)
+                }
             }
-        }
-        append {
-            convolutionNormActivation(
-                $0, outputChannels: outputChannels, kernelSize: 1,
-                normalization: normalization, activation: nil)
+            return sequential {
+                convolutionNormActivation(
+                    y, outputChannels: outputChannels, kernelSize: 1,
+                    normalization: normalization, activation: nil)
+            }
         }
         return stride == 1 && inputChannels == outputChannels ? add(y, x) : y
     }

@@ -7,6 +7,7 @@ public enum MobileNetV3Small: NetworkDefinition {
     public static let commandLineName = "mobilenetv3-small"
     public static let summary = "MobileNet-V3-Small (Howard et al. 2019), as torchvision's mobilenet_v3_small"
     public static let paperTable1: PaperTable1Row? = PaperTable1Row(megaParameters: "3.04", megaFlops: "43.7")
+
     /// One row of the block table: torchvision's `InvertedResidualConfig`.
     struct Block {
         var inputChannels: Int
@@ -51,39 +52,40 @@ public enum MobileNetV3Small: NetworkDefinition {
     /// embedding and `classes` logits.
     public static func makeGraph(inputShape: TensorShape, classes: Int) -> Graph {
         let builder = GraphBuilder(inputShape: inputShape, convolutionInitialization: .kaimingNormalFanOut)
-        var x = builder.scope("features.0") {
-            builder.convolutionNormActivation(
-                builder.input, outputChannels: stemChannels, kernelSize: 3, stride: 2,
-                normalization: normalization, activation: .hardSwish)
-        }
-        for (index, block) in blocks.enumerated() {
-            x = builder.scope("features.\(index + 1)") {
-                builder.invertedResidual(
-                    x, expandedChannels: block.expandedChannels, outputChannels: block.outputChannels,
-                    kernelSize: block.kernelSize, stride: block.stride, activation: block.activation,
-                    squeezeExcitation: block.squeezeExcitation
-                        ? SqueezeExcitationSettings(
-                            squeezeChannels: makeDivisible(Double(block.expandedChannels / 4)),
-                            activation: .relu, gate: .hardSigmoid)
-                        : nil,
-                    normalization: normalization)
+        let features = builder.sequential("features") {
+            var x = builder.sequential {
+                builder.convolutionNormActivation(
+                    builder.input, outputChannels: stemChannels, kernelSize: 3, stride: 2,
+                    normalization: normalization, activation: .hardSwish)
+            }
+            for block in blocks {
+                x = builder.scope {
+                    builder.invertedResidual(
+                        x, expandedChannels: block.expandedChannels, outputChannels: block.outputChannels,
+                        kernelSize: block.kernelSize, stride: block.stride, activation: block.activation,
+                        squeezeExcitation: block.squeezeExcitation
+                            ? SqueezeExcitationSettings(
+                                squeezeChannels: makeDivisible(Double(block.expandedChannels / 4)),
+                                activation: .relu, gate: .hardSigmoid)
+                            : nil,
+                        normalization: normalization)
+                }
+            }
+            return builder.sequential {
+                builder.convolutionNormActivation(
+                    x, outputChannels: embeddingWidth, kernelSize: 1,
+                    normalization: normalization, activation: .hardSwish)
             }
         }
-        x = builder.scope("features.\(blocks.count + 1)") {
-            builder.convolutionNormActivation(
-                x, outputChannels: embeddingWidth, kernelSize: 1,
-                normalization: normalization, activation: .hardSwish)
-        }
-        let embedding = builder.globalAveragePool(x)
-        let logits = builder.scope("classifier") {
+        let embedding = builder.globalAveragePool(features)
+        let logits = builder.sequential("classifier") {
             // torchvision initialises these linear layers N(0, 0.01²) with zero bias.
             var y = builder.linear(
                 embedding, outputFeatures: classifierHiddenWidth,
-                weightInitializer: .normal(std: 0.01), biasInitializer: .zeros, name: "0")
+                weightInitializer: .normal(std: 0.01), biasInitializer: .zeros)
             y = builder.hardSwish(y)
             y = builder.dropout(y, probability: dropout)
-            return builder.linear(
-                y, outputFeatures: classes, weightInitializer: .normal(std: 0.01), biasInitializer: .zeros, name: "3")
+            return builder.linear(y, outputFeatures: classes, weightInitializer: .normal(std: 0.01), biasInitializer: .zeros)
         }
         return builder.build(embedding: embedding, logits: logits)
     }

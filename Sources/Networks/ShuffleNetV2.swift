@@ -19,23 +19,24 @@ public enum ShuffleNetV2: NetworkDefinition {
     /// embedding and `classes` logits.
     public static func makeGraph(inputShape: TensorShape, classes: Int) -> Graph {
         let builder = GraphBuilder(inputShape: inputShape, convolutionInitialization: .pytorchDefault)
-        var x = builder.scope("conv1") {
+        var x = builder.sequential("conv1") {
             builder.convolutionNormActivation(
                 builder.input, outputChannels: stageOutputChannels[0], kernelSize: 3, stride: 2,
                 normalization: normalization, activation: .relu)
         }
         x = builder.maxPool(x, kernelSize: 3, stride: 2, padding: 1)
         for (stage, repeats) in stageRepeats.enumerated() {
-            for unit in 0..<repeats {
-                x = builder.scope("stage\(stage + 2).\(unit)") {
-                    shuffleUnit(x, outputChannels: stageOutputChannels[stage + 1], stride: unit == 0 ? 2 : 1, builder)
+            builder.sequential("stage\(stage + 2)") {
+                for unit in 0..<repeats {
+                    x = builder.scope {
+                        shuffleUnit(x, outputChannels: stageOutputChannels[stage + 1], stride: unit == 0 ? 2 : 1, builder)
+                    }
                 }
             }
         }
-        x = builder.scope("conv5") {
+        x = builder.sequential("conv5") {
             builder.convolutionNormActivation(
-                x, outputChannels: embeddingWidth, kernelSize: 1,
-                normalization: normalization, activation: .relu)
+                x, outputChannels: embeddingWidth, kernelSize: 1, normalization: normalization, activation: .relu)
         }
         let embedding = builder.globalAveragePool(x)
         let logits = builder.linear(embedding, outputFeatures: classes, name: "fc")
@@ -54,31 +55,26 @@ public enum ShuffleNetV2: NetworkDefinition {
             left = builder.channelSlice(x, 0..<branchChannels)
             rightInput = builder.channelSlice(x, branchChannels..<inputChannels)
         } else {
-            left = builder.scope("branch1") {
+            left = builder.sequential("branch1") {
                 let depthwise = builder.convolutionNormActivation(
                     x, outputChannels: inputChannels, kernelSize: 3, stride: stride, groups: inputChannels,
-                    normalization: normalization, activation: nil,
-                    names: ("0", "1"))
+                    normalization: normalization, activation: nil)
                 return builder.convolutionNormActivation(
                     depthwise, outputChannels: branchChannels, kernelSize: 1,
-                    normalization: normalization, activation: .relu,
-                    names: ("2", "3"))
+                    normalization: normalization, activation: .relu)
             }
             rightInput = x
         }
-        let right = builder.scope("branch2") {
+        let right = builder.sequential("branch2") {
             var y = builder.convolutionNormActivation(
                 rightInput, outputChannels: branchChannels, kernelSize: 1,
-                normalization: normalization, activation: .relu,
-                names: ("0", "1"))
+                normalization: normalization, activation: .relu)
             y = builder.convolutionNormActivation(
                 y, outputChannels: branchChannels, kernelSize: 3, stride: stride, groups: branchChannels,
-                normalization: normalization, activation: nil,
-                names: ("3", "4"))
+                normalization: normalization, activation: nil)
             return builder.convolutionNormActivation(
                 y, outputChannels: branchChannels, kernelSize: 1,
-                normalization: normalization, activation: .relu,
-                names: ("5", "6"))
+                normalization: normalization, activation: .relu)
         }
         return builder.channelShuffle(concatenating: [left, right], groups: 2)
     }

@@ -18,32 +18,32 @@ public enum Tiny: NetworkDefinition {
     /// pooled 64 features as the embedding and `classes` logits.
     public static func makeGraph(inputShape: TensorShape, classes: Int) -> Graph {
         let builder = GraphBuilder(inputShape: inputShape, convolutionInitialization: .kaimingNormalFanOut)
-        var x = builder.input
-        for (index, channels) in stageChannels.enumerated() {
-            x = builder.scope("features.\(index)") {
-                builder.convolutionNormActivation(
-                    x, outputChannels: channels, kernelSize: 3, stride: 2,
-                    normalization: normalization, activation: .relu)
+        let features = builder.sequential("features") {
+            var x = builder.input
+            for channels in stageChannels {
+                x = builder.sequential {
+                    builder.convolutionNormActivation(
+                        x, outputChannels: channels, kernelSize: 3, stride: 2,
+                        normalization: normalization, activation: .relu)
+                }
+            }
+            x = builder.sequential {
+                let depthwise = builder.sequential {
+                    builder.convolutionNormActivation(
+                        x, outputChannels: builder.shape(of: x).channels, kernelSize: 3, stride: 2,
+                        groups: builder.shape(of: x).channels, normalization: normalization, activation: .relu)
+                }
+                return builder.sequential {
+                    builder.convolutionNormActivation(
+                        depthwise, outputChannels: embeddingWidth, kernelSize: 1,
+                        normalization: normalization, activation: .relu)
+                }
+            }
+            return builder.scope {
+                builder.squeezeExcitation(x, squeezeChannels: squeezeChannels, activation: .relu, gate: .sigmoid)
             }
         }
-        x = builder.scope("features.\(stageChannels.count)") {
-            let depthwise = builder.scope("0") {
-                builder.convolutionNormActivation(
-                    x, outputChannels: builder.shape(of: x).channels, kernelSize: 3, stride: 2,
-                    groups: builder.shape(of: x).channels,
-                    normalization: normalization, activation: .relu)
-            }
-            return builder.scope("1") {
-                builder.convolutionNormActivation(
-                    depthwise, outputChannels: embeddingWidth, kernelSize: 1,
-                    normalization: normalization, activation: .relu)
-            }
-        }
-        x = builder.scope("features.\(stageChannels.count + 1)") {
-            builder.squeezeExcitation(
-                x, squeezeChannels: squeezeChannels, activation: .relu, gate: .sigmoid)
-        }
-        let embedding = builder.globalAveragePool(x)
+        let embedding = builder.globalAveragePool(features)
         let logits = builder.linear(embedding, outputFeatures: classes, name: "classifier")
         return builder.build(embedding: embedding, logits: logits)
     }

@@ -26,6 +26,32 @@ import Testing
         #expect(graph.shape(of: x) == TensorShape(height: 4, width: 4, channels: 4))
     }
 
+    @Test func sequentialScopesNumberLayersAsPyTorchSequentialNumbersModules() {
+        // As PyTorch names nn.Sequential(Conv2d, BatchNorm2d, ReLU, nn.Sequential(Conv2d,
+        // BatchNorm2d), SqueezeExcitation-like module, Hardswish, AdaptiveAvgPool2d,
+        // Dropout(0), Linear): modules without parameters take indices too.
+        let builder = GraphBuilder(inputShape: TensorShape(height: 4, width: 4, channels: 2))
+        let (pooled, logits) = builder.sequential("body") {
+            var x = builder.convolution(builder.input, outputChannels: 4, kernelSize: 3)
+            x = builder.batchNorm(x, activation: .relu)
+            x = builder.sequential {
+                builder.batchNorm(builder.convolution(x, outputChannels: 4, kernelSize: 1))
+            }
+            x = builder.scope {
+                builder.relu(builder.convolution(x, outputChannels: 4, kernelSize: 1, bias: true, name: "fc1"))
+            }
+            x = builder.hardSwish(x)
+            let pooled = builder.globalAveragePool(x)
+            return (pooled, builder.linear(builder.dropout(pooled, probability: 0), outputFeatures: 2))
+        }
+        let graph = builder.build(embedding: pooled, logits: logits)
+        let batchNorm = ["weight", "bias", "running_mean", "running_var"]
+        #expect(graph.parameters.map(\.name) == ["body.0.weight"]
+            + batchNorm.map { "body.1.\($0)" }
+            + ["body.3.0.weight"] + batchNorm.map { "body.3.1.\($0)" }
+            + ["body.4.fc1.weight", "body.4.fc1.bias", "body.8.weight", "body.8.bias"])
+    }
+
     @Test func convolutionsWithoutAnInitializerFollowTheBuildersInitialization() {
         func weightInitializers(_ initialization: ConvolutionInitialization) -> [Initializer] {
             let builder = GraphBuilder(
