@@ -17,6 +17,7 @@ public struct NetworkKind: RawRepresentable, CaseIterable, Hashable, Sendable, C
         .efficientNetB1,
         .peleeNet,
         .tiny,
+        .resNet18,
     ]
 
     /// The network `--model rawValue` names, if any.

@@ -26,6 +26,7 @@ import Testing
             .efficientNetB1: 0x04e3_1215_4fec_4a22,
             .peleeNet: 0x33b8_4801_5166_ebf5,
             .tiny: 0x303e_89e1_7612_7e4c,
+            .resNet18: 0xe22d_d742_318d_f1ef,
         ]
         #expect(try Self.fingerprint(kind) == expected[kind], "\(kind.rawValue)")
     }
