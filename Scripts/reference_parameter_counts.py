@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Reference parameter counts and multiply-accumulates for Tests/NetworksTests.
 
-Builds torchvision's mobilenet_v3_small, shufflenet_v2_x1_0 and efficientnet_b1 with the
-first convolution replaced for the input channel count and `num_classes` set, then prints
+Builds torchvision's mobilenet_v3_small, shufflenet_v2_x1_0, efficientnet_b1 and resnet18 with
+the first convolution replaced for the input channel count and `num_classes` set, then prints
 sum(p.numel() for p in model.parameters()) (BN running statistics are buffers, not
 parameters) and the multiply-accumulates of convolutions and linear layers for one image.
 
@@ -66,6 +66,7 @@ def main():
         "mobilenetv3-small": (lambda classes: models.mobilenet_v3_small(num_classes=classes), "features.0.0"),
         "shufflenetv2": (lambda classes: models.shufflenet_v2_x1_0(num_classes=classes), "conv1.0"),
         "efficientnet-b1": (lambda classes: models.efficientnet_b1(num_classes=classes), "features.0.0"),
+        "resnet18": (lambda classes: models.resnet18(num_classes=classes), "conv1"),
     }
     if arguments.peleenet:
         spec = importlib.util.spec_from_file_location("peleenet", arguments.peleenet)

@@ -39,30 +39,77 @@ public struct Graph {
     }
 }
 
-/// Wires operations into a `Graph`. Network builders read like the reference's layer table:
+/// Wires operations into a `Graph`. Network builders read like the reference's layer table;
+/// a sequential scope numbers its layers as PyTorch's `nn.Sequential` numbers its modules:
 ///
-///     builder.scope("features.0") {
-///         x = builder.convolution(x, outputChannels: 16, kernelSize: 3, stride: 2, name: "0")
-///         x = builder.batchNorm(x, name: "1")
-///         x = builder.hardSwish(x)
+///     x = builder.sequential("features") {
+///         builder.sequential {                                       // features.0
+///             var y = builder.convolution(x, outputChannels: 16, kernelSize: 3, stride: 2)  // features.0.0
+///             y = builder.batchNorm(y)                               // features.0.1
+///             return builder.hardSwish(y)                            // features.0.2, no parameters
+///         }
 ///     }
 public final class GraphBuilder {
-    private var nodes: [GraphNode]
-    private var scopes: [String] = []
+    /// One level of the parameter names. `nextIndex` is the index the next module of a
+    /// sequential scope takes; plain scopes have none.
+    private struct Scope {
+        var name: String
+        var nextIndex: Int?
+    }
 
-    public init(inputShape: TensorShape) {
+    private var nodes: [GraphNode]
+    private var scopes: [Scope] = []
+    /// How `convolution` fills weights it is given no initializer for: one choice per
+    /// network, as each reference implementation makes one.
+    public let convolutionInitialization: ConvolutionInitialization
+
+    public init(inputShape: TensorShape, convolutionInitialization: ConvolutionInitialization = .kaimingNormalFanOut) {
         nodes = [GraphNode(operation: nil, inputs: [], shape: inputShape, name: "input")]
+        self.convolutionInitialization = convolutionInitialization
     }
 
     public var input: NodeID { NodeID(index: 0) }
 
     public func shape(of node: NodeID) -> TensorShape { nodes[node.index].shape }
 
-    /// Runs `body` with `name` appended to the parameter-name scope.
-    public func scope<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
-        scopes.append(name)
+    /// Runs `body` with `name` appended to the parameter-name scope. Without a name the scope
+    /// is the next module of the enclosing sequential scope, named by its index.
+    public func scope<T>(_ name: String? = nil, _ body: () throws -> T) rethrows -> T {
+        try enter(Scope(name: name ?? takeIndex(), nextIndex: nil), body)
+    }
+
+    /// Runs `body` in a scope that numbers its modules as PyTorch's `nn.Sequential` does:
+    /// each layer added without a name, and each unnamed child scope, takes the next index,
+    /// 0, 1, 2, ..., whether it has parameters or not (a ReLU takes an index as a convolution
+    /// does). Without a name the scope is itself the next module of the enclosing sequential.
+    public func sequential<T>(_ name: String? = nil, _ body: () throws -> T) rethrows -> T {
+        try enter(Scope(name: name ?? takeIndex(), nextIndex: 0), body)
+    }
+
+    private func enter<T>(_ scope: Scope, _ body: () throws -> T) rethrows -> T {
+        scopes.append(scope)
         defer { scopes.removeLast() }
         return try body()
+    }
+
+    private func takeIndex() -> String {
+        guard let index = scopes.last?.nextIndex else {
+            preconditionFailure("an unnamed scope outside a sequential one: give it a name")
+        }
+        scopes[scopes.count - 1].nextIndex = index + 1
+        return String(index)
+    }
+
+    /// The name of a layer that is `modules` PyTorch modules (a batch normalisation with its
+    /// activation fused is two): `name` when given, which takes no index; otherwise, in a
+    /// sequential scope, the first of the next `modules` indices; otherwise nil (the layer's
+    /// parameters take the scope's name).
+    func layerName(_ name: String?, modules: Int = 1) -> String? {
+        if let name { return name }
+        guard scopes.last?.nextIndex != nil else { return nil }
+        let first = takeIndex()
+        for _ in 1..<modules { _ = takeIndex() }
+        return first
     }
 
     /// Adds `operation`, fed by `inputs`; its parameters are named "<scope>.<name>.<spec>".
@@ -71,7 +118,7 @@ public final class GraphBuilder {
         precondition(
             operation.inputShapes == inputs.map { shape(of: $0) },
             "operation built for \(operation.inputShapes) wired to \(inputs.map { shape(of: $0) })")
-        let path = (scopes + (name.map { [$0] } ?? [])).joined(separator: ".")
+        let path = (scopes.map(\.name) + (name.map { [$0] } ?? [])).joined(separator: ".")
         nodes.append(GraphNode(operation: operation, inputs: inputs, shape: operation.outputShape, name: path))
         return NodeID(index: nodes.count - 1)
     }

@@ -1,7 +1,11 @@
 /// One method per operation, so network builders read like their reference layer tables.
-/// `name` is the last part of the parameters' names ("0" in "features.0.0.weight").
+/// `name` is the last part of the parameters' names ("0" in "features.0.0.weight"); in a
+/// sequential scope a layer without one takes the next index, as each would be a module of
+/// PyTorch's `nn.Sequential`, with or without parameters. Operations PyTorch writes as
+/// functions (addition, concatenation, slicing, shuffling, scaling) take none.
 extension GraphBuilder {
     /// A convolution; groups equal to input and output channels selects the depthwise kernel.
+    /// Without `weightInitializer` the weights follow the builder's `convolutionInitialization`.
     public func convolution(
         _ x: NodeID, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int? = nil,
         groups: Int = 1, bias: Bool = false, weightInitializer: Initializer? = nil,
@@ -9,6 +13,9 @@ extension GraphBuilder {
     ) -> NodeID {
         let inputShape = shape(of: x)
         let padding = padding ?? (kernelSize - 1) / 2
+        let name = layerName(name)
+        let weightInitializer = weightInitializer ?? convolutionInitialization.weightInitializer(
+            inputChannels: inputShape.channels, outputChannels: outputChannels, kernelSize: kernelSize, groups: groups)
         if groups > 1 && groups == inputShape.channels && groups == outputChannels {
             return add(DepthwiseConvolution(
                 inputShape: inputShape, kernelSize: kernelSize, stride: stride, padding: padding,
@@ -28,11 +35,11 @@ extension GraphBuilder {
         name: String? = nil
     ) -> NodeID {
         add(BatchNorm(inputShape: shape(of: x), epsilon: epsilon, momentum: momentum, activation: activation),
-            inputs: [x], name: name)
+            inputs: [x], name: layerName(name, modules: activation == nil ? 1 : 2))
     }
 
     public func activation(_ x: NodeID, _ function: ActivationFunction) -> NodeID {
-        add(Activation(inputShape: shape(of: x), function: function), inputs: [x])
+        add(Activation(inputShape: shape(of: x), function: function), inputs: [x], name: layerName(nil))
     }
 
     public func relu(_ x: NodeID) -> NodeID { activation(x, .relu) }
@@ -43,15 +50,17 @@ extension GraphBuilder {
     public func sigmoid(_ x: NodeID) -> NodeID { activation(x, .sigmoid) }
 
     public func maxPool(_ x: NodeID, kernelSize: Int, stride: Int, padding: Int = 0) -> NodeID {
-        add(MaxPool(inputShape: shape(of: x), kernelSize: kernelSize, stride: stride, padding: padding), inputs: [x])
+        add(MaxPool(inputShape: shape(of: x), kernelSize: kernelSize, stride: stride, padding: padding),
+            inputs: [x], name: layerName(nil))
     }
 
     public func averagePool(_ x: NodeID, kernelSize: Int, stride: Int, padding: Int = 0) -> NodeID {
-        add(AveragePool(inputShape: shape(of: x), kernelSize: kernelSize, stride: stride, padding: padding), inputs: [x])
+        add(AveragePool(inputShape: shape(of: x), kernelSize: kernelSize, stride: stride, padding: padding),
+            inputs: [x], name: layerName(nil))
     }
 
     public func globalAveragePool(_ x: NodeID) -> NodeID {
-        add(GlobalAveragePool(inputShape: shape(of: x)), inputs: [x])
+        add(GlobalAveragePool(inputShape: shape(of: x)), inputs: [x], name: layerName(nil))
     }
 
     public func linear(
@@ -60,11 +69,13 @@ extension GraphBuilder {
     ) -> NodeID {
         add(Linear(inputShape: shape(of: x), outputFeatures: outputFeatures, bias: bias,
                    weightInitializer: weightInitializer, biasInitializer: biasInitializer),
-            inputs: [x], name: name)
+            inputs: [x], name: layerName(name))
     }
 
+    /// Dropout; at probability 0 no operation, though the module still takes its index.
     public func dropout(_ x: NodeID, probability: Float) -> NodeID {
-        probability == 0 ? x : add(Dropout(inputShape: shape(of: x), probability: probability), inputs: [x])
+        let name = layerName(nil)
+        return probability == 0 ? x : add(Dropout(inputShape: shape(of: x), probability: probability), inputs: [x], name: name)
     }
 
     public func concatenate(_ xs: [NodeID]) -> NodeID {

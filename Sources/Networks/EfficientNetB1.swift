@@ -8,7 +8,10 @@ import Engine
 /// torchvision also drops residual branches at random in training (stochastic depth, rate
 /// rising to 0.2); the engine has no such operation, so every block always runs, as in
 /// evaluation. It has no parameters, so the counts are unchanged.
-public enum EfficientNetB1 {
+public enum EfficientNetB1: NetworkDefinition {
+    public static let commandLineName = "efficientnet-b1"
+    public static let summary = "EfficientNet-B1 (Tan and Le 2019), as torchvision's efficientnet_b1"
+    public static let paperTable1: PaperTable1Row? = PaperTable1Row(megaParameters: "6.58", megaFlops: "395")
     /// One row of the stage table: torchvision's `MBConvConfig` before scaling.
     struct Stage {
         var expandRatio: Int
@@ -48,40 +51,46 @@ public enum EfficientNetB1 {
     /// The network for images of `inputShape`, with the globally pooled 1280 features as the
     /// embedding and `classes` logits.
     public static func makeGraph(inputShape: TensorShape, classes: Int) -> Graph {
-        let builder = GraphBuilder(inputShape: inputShape)
-        var x = builder.scope("features.0") {
-            builder.convolutionNormActivation(
-                builder.input, outputChannels: scaledWidth(baseline[0].inputChannels), kernelSize: 3, stride: 2,
-                normalization: normalization, activation: .silu, initialization: .kaimingNormalFanOut)
-        }
-        for (stageIndex, stage) in baseline.enumerated() {
-            for layer in 0..<scaledDepth(stage.layers) {
-                // Only a stage's first block changes width and stride.
-                let inputChannels = scaledWidth(layer == 0 ? stage.inputChannels : stage.outputChannels)
-                x = builder.scope("features.\(stageIndex + 1).\(layer)") {
-                    builder.invertedResidual(
-                        x, expandedChannels: makeDivisible(Double(inputChannels * stage.expandRatio)),
-                        outputChannels: scaledWidth(stage.outputChannels), kernelSize: stage.kernelSize,
-                        stride: layer == 0 ? stage.stride : 1, activation: .silu,
-                        squeezeExcitation: SqueezeExcitationSettings(
-                            squeezeChannels: max(1, inputChannels / 4), activation: .silu, gate: .sigmoid),
-                        normalization: normalization)
+        let builder = GraphBuilder(inputShape: inputShape, convolutionInitialization: .kaimingNormalFanOut)
+        let features = builder.sequential("features") {
+            var x = builder.sequential {
+                builder.convolutionNormActivation(
+                    builder.input, outputChannels: scaledWidth(baseline[0].inputChannels), kernelSize: 3, stride: 2,
+                    normalization: normalization, activation: .silu)
+            }
+            for stage in baseline {
+                builder.sequential {
+                    for layer in 0..<scaledDepth(stage.layers) {
+                        // Only a stage's first block changes width and stride.
+                        let inputChannels = scaledWidth(layer == 0 ? stage.inputChannels : stage.outputChannels)
+                        x = builder.scope {
+                            builder.invertedResidual(
+                                x, expandedChannels: makeDivisible(Double(inputChannels * stage.expandRatio)),
+                                outputChannels: scaledWidth(stage.outputChannels), kernelSize: stage.kernelSize,
+                                stride: layer == 0 ? stage.stride : 1, activation: .silu,
+                                squeezeExcitation: SqueezeExcitationSettings(
+                                    squeezeChannels: max(1, inputChannels / 4), activation: .silu, gate: .sigmoid),
+                                normalization: normalization)
+                        }
+                    }
                 }
             }
+            return builder.sequential {
+                builder.convolutionNormActivation(
+                    x, outputChannels: embeddingWidth, kernelSize: 1, normalization: normalization, activation: .silu)
+            }
         }
-        x = builder.scope("features.\(baseline.count + 1)") {
-            builder.convolutionNormActivation(
-                x, outputChannels: embeddingWidth, kernelSize: 1,
-                normalization: normalization, activation: .silu, initialization: .kaimingNormalFanOut)
-        }
-        let embedding = builder.globalAveragePool(x)
-        let logits = builder.scope("classifier") {
+        let embedding = builder.globalAveragePool(features)
+        let logits = builder.sequential("classifier") {
             // torchvision: U(±1/√out_features) for the weight, zero bias.
             builder.linear(
                 builder.dropout(embedding, probability: dropout), outputFeatures: classes,
-                weightInitializer: .uniform(bound: 1 / Float(classes).squareRoot()), biasInitializer: .zeros,
-                name: "1")
+                weightInitializer: .uniform(bound: 1 / Float(classes).squareRoot()), biasInitializer: .zeros)
         }
         return builder.build(embedding: embedding, logits: logits)
     }
+}
+
+extension NetworkKind {
+    public static let efficientNetB1 = NetworkKind(EfficientNetB1.self)
 }

@@ -14,43 +14,39 @@ extension GraphBuilder {
     /// linear 1x1 projection, and the identity shortcut when stride 1 keeps the width.
     ///
     /// The layers are named as torchvision's `block` Sequential: "block.0", "block.1", ...
-    /// in the current scope. Convolutions use torchvision's Kaiming normal fan-out.
+    /// in the current scope.
     func invertedResidual(
         _ x: NodeID, expandedChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int,
         activation: ActivationFunction, squeezeExcitation: SqueezeExcitationSettings?,
         normalization: BatchNormSettings
     ) -> NodeID {
         let inputChannels = shape(of: x).channels
-        var y = x
-        var layer = 0
-        func append(_ makeLayer: (NodeID) -> NodeID) {
-            y = scope("block.\(layer)") { makeLayer(y) }
-            layer += 1
-        }
-        if expandedChannels != inputChannels {
-            append {
+        let y = sequential("block") {
+            var y = x
+            if expandedChannels != inputChannels {
+                y = sequential {
+                    convolutionNormActivation(
+                        y, outputChannels: expandedChannels, kernelSize: 1,
+                        normalization: normalization, activation: activation)
+                }
+            }
+            y = sequential {
                 convolutionNormActivation(
-                    $0, outputChannels: expandedChannels, kernelSize: 1,
-                    normalization: normalization, activation: activation, initialization: .kaimingNormalFanOut)
+                    y, outputChannels: expandedChannels, kernelSize: kernelSize, stride: stride,
+                    groups: expandedChannels, normalization: normalization, activation: activation)
             }
-        }
-        append {
-            convolutionNormActivation(
-                $0, outputChannels: expandedChannels, kernelSize: kernelSize, stride: stride,
-                groups: expandedChannels, normalization: normalization, activation: activation,
-                initialization: .kaimingNormalFanOut)
-        }
-        if let settings = squeezeExcitation {
-            append {
-                self.squeezeExcitation(
-                    $0, squeezeChannels: settings.squeezeChannels, activation: settings.activation,
-                    gate: settings.gate, initialization: .kaimingNormalFanOut)
+            if let settings = squeezeExcitation {
+                y = scope {
+                    self.squeezeExcitation(
+                        y, squeezeChannels: settings.squeezeChannels, activation: settings.activation,
+                        gate: settings.gate)
+                }
             }
-        }
-        append {
-            convolutionNormActivation(
-                $0, outputChannels: outputChannels, kernelSize: 1,
-                normalization: normalization, activation: nil, initialization: .kaimingNormalFanOut)
+            return sequential {
+                convolutionNormActivation(
+                    y, outputChannels: outputChannels, kernelSize: 1,
+                    normalization: normalization, activation: nil)
+            }
         }
         return stride == 1 && inputChannels == outputChannels ? add(y, x) : y
     }

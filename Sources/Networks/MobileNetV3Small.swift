@@ -3,7 +3,11 @@ import Engine
 /// MobileNet-V3-Small (Howard et al., "Searching for MobileNetV3", ICCV 2019) exactly as
 /// torchvision's `mobilenet_v3_small()` builds it (width 1.0, no reduced tail), for any
 /// input channel count and number of classes. Parameter names are torchvision's state_dict keys.
-public enum MobileNetV3Small {
+public enum MobileNetV3Small: NetworkDefinition {
+    public static let commandLineName = "mobilenetv3-small"
+    public static let summary = "MobileNet-V3-Small (Howard et al. 2019), as torchvision's mobilenet_v3_small"
+    public static let paperTable1: PaperTable1Row? = PaperTable1Row(megaParameters: "3.04", megaFlops: "43.7")
+
     /// One row of the block table: torchvision's `InvertedResidualConfig`.
     struct Block {
         var inputChannels: Int
@@ -47,41 +51,46 @@ public enum MobileNetV3Small {
     /// The network for images of `inputShape`, with the globally pooled 576 features as the
     /// embedding and `classes` logits.
     public static func makeGraph(inputShape: TensorShape, classes: Int) -> Graph {
-        let builder = GraphBuilder(inputShape: inputShape)
-        var x = builder.scope("features.0") {
-            builder.convolutionNormActivation(
-                builder.input, outputChannels: stemChannels, kernelSize: 3, stride: 2,
-                normalization: normalization, activation: .hardSwish, initialization: .kaimingNormalFanOut)
-        }
-        for (index, block) in blocks.enumerated() {
-            x = builder.scope("features.\(index + 1)") {
-                builder.invertedResidual(
-                    x, expandedChannels: block.expandedChannels, outputChannels: block.outputChannels,
-                    kernelSize: block.kernelSize, stride: block.stride, activation: block.activation,
-                    squeezeExcitation: block.squeezeExcitation
-                        ? SqueezeExcitationSettings(
-                            squeezeChannels: makeDivisible(Double(block.expandedChannels / 4)),
-                            activation: .relu, gate: .hardSigmoid)
-                        : nil,
-                    normalization: normalization)
+        let builder = GraphBuilder(inputShape: inputShape, convolutionInitialization: .kaimingNormalFanOut)
+        let features = builder.sequential("features") {
+            var x = builder.sequential {
+                builder.convolutionNormActivation(
+                    builder.input, outputChannels: stemChannels, kernelSize: 3, stride: 2,
+                    normalization: normalization, activation: .hardSwish)
+            }
+            for block in blocks {
+                x = builder.scope {
+                    builder.invertedResidual(
+                        x, expandedChannels: block.expandedChannels, outputChannels: block.outputChannels,
+                        kernelSize: block.kernelSize, stride: block.stride, activation: block.activation,
+                        squeezeExcitation: block.squeezeExcitation
+                            ? SqueezeExcitationSettings(
+                                squeezeChannels: makeDivisible(Double(block.expandedChannels / 4)),
+                                activation: .relu, gate: .hardSigmoid)
+                            : nil,
+                        normalization: normalization)
+                }
+            }
+            return builder.sequential {
+                builder.convolutionNormActivation(
+                    x, outputChannels: embeddingWidth, kernelSize: 1,
+                    normalization: normalization, activation: .hardSwish)
             }
         }
-        x = builder.scope("features.\(blocks.count + 1)") {
-            builder.convolutionNormActivation(
-                x, outputChannels: embeddingWidth, kernelSize: 1,
-                normalization: normalization, activation: .hardSwish, initialization: .kaimingNormalFanOut)
-        }
-        let embedding = builder.globalAveragePool(x)
-        let logits = builder.scope("classifier") {
+        let embedding = builder.globalAveragePool(features)
+        let logits = builder.sequential("classifier") {
             // torchvision initialises these linear layers N(0, 0.01²) with zero bias.
             var y = builder.linear(
                 embedding, outputFeatures: classifierHiddenWidth,
-                weightInitializer: .normal(std: 0.01), biasInitializer: .zeros, name: "0")
+                weightInitializer: .normal(std: 0.01), biasInitializer: .zeros)
             y = builder.hardSwish(y)
             y = builder.dropout(y, probability: dropout)
-            return builder.linear(
-                y, outputFeatures: classes, weightInitializer: .normal(std: 0.01), biasInitializer: .zeros, name: "3")
+            return builder.linear(y, outputFeatures: classes, weightInitializer: .normal(std: 0.01), biasInitializer: .zeros)
         }
         return builder.build(embedding: embedding, logits: logits)
     }
+}
+
+extension NetworkKind {
+    public static let mobileNetV3Small = NetworkKind(MobileNetV3Small.self)
 }

@@ -1,34 +1,47 @@
 import Engine
 
-/// The networks bstrain can train, by their command-line names.
-public enum NetworkKind: String, CaseIterable, Sendable {
-    case mobileNetV3Small = "mobilenetv3-small"
-    case shuffleNetV2 = "shufflenetv2"
-    case efficientNetB1 = "efficientnet-b1"
-    case peleeNet = "peleenet"
-    case tiny = "tiny"
+/// A network bstrain can train, known by its command-line name (`rawValue`). Each network's
+/// file declares its own, `NetworkKind.mobileNetV3Small` in MobileNetV3Small.swift and so on;
+/// `allCases` lists them.
+public struct NetworkKind: RawRepresentable, CaseIterable, Hashable, Sendable, CustomStringConvertible {
+    public let definition: any NetworkDefinition.Type
+
+    public init(_ definition: any NetworkDefinition.Type) {
+        self.definition = definition
+    }
+
+    /// Every network, in the order `bstrain models` and `--help` list them.
+    public static let allCases: [NetworkKind] = [
+        .mobileNetV3Small,
+        .shuffleNetV2,
+        .efficientNetB1,
+        .peleeNet,
+        .tiny,
+        .resNet18,
+    ]
+
+    /// The network `--model rawValue` names, if any.
+    public init?(rawValue: String) {
+        guard let kind = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = kind
+    }
+
+    public var rawValue: String { definition.commandLineName }
+
+    public var description: String { rawValue }
 
     /// One line for `--help` and `bstrain models`.
-    public var summary: String {
-        switch self {
-        case .mobileNetV3Small: "MobileNet-V3-Small (Howard et al. 2019), as torchvision's mobilenet_v3_small"
-        case .shuffleNetV2: "ShuffleNet-V2 1.0x (Ma et al. 2018), as torchvision's shufflenet_v2_x1_0"
-        case .efficientNetB1: "EfficientNet-B1 (Tan and Le 2019), as torchvision's efficientnet_b1"
-        case .peleeNet: "PeleeNet (Wang et al. 2018), as the authors' PyTorch definition"
-        case .tiny: "a ~31k-parameter network of our own for tests and the synthetic demo"
-        }
-    }
+    public var summary: String { definition.summary }
 
     /// Width of the embedding: the globally pooled features that feed the classifier.
-    public var embeddingWidth: Int {
-        switch self {
-        case .mobileNetV3Small: MobileNetV3Small.embeddingWidth
-        case .shuffleNetV2: ShuffleNetV2.embeddingWidth
-        case .efficientNetB1: EfficientNetB1.embeddingWidth
-        case .peleeNet: PeleeNet.embeddingWidth
-        case .tiny: Tiny.embeddingWidth
-        }
-    }
+    public var embeddingWidth: Int { definition.embeddingWidth }
+
+    /// The network's row of the paper's Table 1, if the paper compared it.
+    public var paperTable1: PaperTable1Row? { definition.paperTable1 }
+
+    public static func == (a: NetworkKind, b: NetworkKind) -> Bool { a.rawValue == b.rawValue }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 }
 
 /// Why a network cannot be built for the requested input or classes.
@@ -57,11 +70,5 @@ public func makeGraph(_ kind: NetworkKind, inputShape: TensorShape, classes: Int
     else { throw .imageSizeNotMultipleOf32(height: inputShape.height, width: inputShape.width) }
     guard inputShape.channels > 0 else { throw .noInputChannels(inputShape.channels) }
     guard classes >= 2 else { throw .tooFewClasses(classes) }
-    return switch kind {
-    case .mobileNetV3Small: MobileNetV3Small.makeGraph(inputShape: inputShape, classes: classes)
-    case .shuffleNetV2: ShuffleNetV2.makeGraph(inputShape: inputShape, classes: classes)
-    case .efficientNetB1: EfficientNetB1.makeGraph(inputShape: inputShape, classes: classes)
-    case .peleeNet: PeleeNet.makeGraph(inputShape: inputShape, classes: classes)
-    case .tiny: Tiny.makeGraph(inputShape: inputShape, classes: classes)
-    }
+    return kind.definition.makeGraph(inputShape: inputShape, classes: classes)
 }

@@ -6,7 +6,10 @@ import Engine
 /// four stages of two-way dense layers (growth rate 32) each closed by a 1x1 transition
 /// layer, and 2x2 average pooling between stages. Parameter names are that module's
 /// state_dict keys.
-public enum PeleeNet {
+public enum PeleeNet: NetworkDefinition {
+    public static let commandLineName = "peleenet"
+    public static let summary = "PeleeNet (Wang et al. 2018), as the authors' PyTorch definition"
+    public static let paperTable1: PaperTable1Row? = PaperTable1Row(megaParameters: "2.11", megaFlops: "323")
     static let stemChannels = 32
     static let growthRate = 32
     /// Dense layers per stage (Table 1 of the paper: 3, 4, 8, 6).
@@ -21,7 +24,7 @@ public enum PeleeNet {
     /// The network for images of `inputShape`, with the globally pooled 704 features as the
     /// embedding and `classes` logits.
     public static func makeGraph(inputShape: TensorShape, classes: Int) -> Graph {
-        let builder = GraphBuilder(inputShape: inputShape)
+        let builder = GraphBuilder(inputShape: inputShape, convolutionInitialization: .kaimingNormalFanOut)
         var x = builder.scope("features.stemblock") { stemBlock(builder.input, builder) }
         for (stage, layers) in denseLayers.enumerated() {
             for layer in 0..<layers {
@@ -50,8 +53,7 @@ public enum PeleeNet {
     ) -> NodeID {
         builder.convolutionNormActivation(
             x, outputChannels: outputChannels, kernelSize: kernelSize, stride: stride,
-            normalization: normalization, activation: .relu, initialization: .kaimingNormalFanOut,
-            names: ("conv", "norm"))
+            normalization: normalization, activation: .relu, names: ("conv", "norm"))
     }
 
     /// Stem block (figure 2 of the paper): a stride-2 3x3 convolution, then two branches, a
@@ -99,4 +101,8 @@ public enum PeleeNet {
         }
         return builder.concatenate([x, shallow, deep])
     }
+}
+
+extension NetworkKind {
+    public static let peleeNet = NetworkKind(PeleeNet.self)
 }

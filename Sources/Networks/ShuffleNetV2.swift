@@ -4,7 +4,10 @@ import Engine
 /// Architecture Design", ECCV 2018) exactly as torchvision's `shufflenet_v2_x1_0()` builds it,
 /// for any input channel count and number of classes. Parameter names are torchvision's
 /// state_dict keys; initialisation is PyTorch's default, which torchvision keeps here.
-public enum ShuffleNetV2 {
+public enum ShuffleNetV2: NetworkDefinition {
+    public static let commandLineName = "shufflenetv2"
+    public static let summary = "ShuffleNet-V2 1.0x (Ma et al. 2018), as torchvision's shufflenet_v2_x1_0"
+    public static let paperTable1: PaperTable1Row? = PaperTable1Row(megaParameters: "4.02", megaFlops: "319")
     /// Units per stage (stage2, stage3, stage4); the first unit of each halves the size.
     static let stageRepeats = [4, 8, 4]
     /// Output widths of conv1, stage2, stage3, stage4 and conv5 (Table 5 of the paper, 1.0x).
@@ -15,24 +18,25 @@ public enum ShuffleNetV2 {
     /// The network for images of `inputShape`, with the globally pooled 1024 features as the
     /// embedding and `classes` logits.
     public static func makeGraph(inputShape: TensorShape, classes: Int) -> Graph {
-        let builder = GraphBuilder(inputShape: inputShape)
-        var x = builder.scope("conv1") {
+        let builder = GraphBuilder(inputShape: inputShape, convolutionInitialization: .pytorchDefault)
+        var x = builder.sequential("conv1") {
             builder.convolutionNormActivation(
                 builder.input, outputChannels: stageOutputChannels[0], kernelSize: 3, stride: 2,
-                normalization: normalization, activation: .relu, initialization: .pytorchDefault)
+                normalization: normalization, activation: .relu)
         }
         x = builder.maxPool(x, kernelSize: 3, stride: 2, padding: 1)
         for (stage, repeats) in stageRepeats.enumerated() {
-            for unit in 0..<repeats {
-                x = builder.scope("stage\(stage + 2).\(unit)") {
-                    shuffleUnit(x, outputChannels: stageOutputChannels[stage + 1], stride: unit == 0 ? 2 : 1, builder)
+            builder.sequential("stage\(stage + 2)") {
+                for unit in 0..<repeats {
+                    x = builder.scope {
+                        shuffleUnit(x, outputChannels: stageOutputChannels[stage + 1], stride: unit == 0 ? 2 : 1, builder)
+                    }
                 }
             }
         }
-        x = builder.scope("conv5") {
+        x = builder.sequential("conv5") {
             builder.convolutionNormActivation(
-                x, outputChannels: embeddingWidth, kernelSize: 1,
-                normalization: normalization, activation: .relu, initialization: .pytorchDefault)
+                x, outputChannels: embeddingWidth, kernelSize: 1, normalization: normalization, activation: .relu)
         }
         let embedding = builder.globalAveragePool(x)
         let logits = builder.linear(embedding, outputFeatures: classes, name: "fc")
@@ -51,32 +55,31 @@ public enum ShuffleNetV2 {
             left = builder.channelSlice(x, 0..<branchChannels)
             rightInput = builder.channelSlice(x, branchChannels..<inputChannels)
         } else {
-            left = builder.scope("branch1") {
+            left = builder.sequential("branch1") {
                 let depthwise = builder.convolutionNormActivation(
                     x, outputChannels: inputChannels, kernelSize: 3, stride: stride, groups: inputChannels,
-                    normalization: normalization, activation: nil, initialization: .pytorchDefault,
-                    names: ("0", "1"))
+                    normalization: normalization, activation: nil)
                 return builder.convolutionNormActivation(
                     depthwise, outputChannels: branchChannels, kernelSize: 1,
-                    normalization: normalization, activation: .relu, initialization: .pytorchDefault,
-                    names: ("2", "3"))
+                    normalization: normalization, activation: .relu)
             }
             rightInput = x
         }
-        let right = builder.scope("branch2") {
+        let right = builder.sequential("branch2") {
             var y = builder.convolutionNormActivation(
                 rightInput, outputChannels: branchChannels, kernelSize: 1,
-                normalization: normalization, activation: .relu, initialization: .pytorchDefault,
-                names: ("0", "1"))
+                normalization: normalization, activation: .relu)
             y = builder.convolutionNormActivation(
                 y, outputChannels: branchChannels, kernelSize: 3, stride: stride, groups: branchChannels,
-                normalization: normalization, activation: nil, initialization: .pytorchDefault,
-                names: ("3", "4"))
+                normalization: normalization, activation: nil)
             return builder.convolutionNormActivation(
                 y, outputChannels: branchChannels, kernelSize: 1,
-                normalization: normalization, activation: .relu, initialization: .pytorchDefault,
-                names: ("5", "6"))
+                normalization: normalization, activation: .relu)
         }
         return builder.channelShuffle(concatenating: [left, right], groups: 2)
     }
+}
+
+extension NetworkKind {
+    public static let shuffleNetV2 = NetworkKind(ShuffleNetV2.self)
 }

@@ -5,7 +5,9 @@ import Engine
 /// of the four reference networks: strided k x k convolutions with BN and ReLU, a
 /// depthwise-separable block, squeeze-and-excitation, global pooling and a linear classifier.
 /// Parameter names follow torchvision's style.
-public enum Tiny {
+public enum Tiny: NetworkDefinition {
+    public static let commandLineName = "tiny"
+    public static let summary = "a ~31k-parameter network of our own for tests and the synthetic demo"
     /// Widths of the three strided 3x3 convolution stages.
     static let stageChannels = [16, 32, 64]
     public static let embeddingWidth = 64
@@ -15,35 +17,38 @@ public enum Tiny {
     /// The network for images of `inputShape` (downsampled 16 times), with the globally
     /// pooled 64 features as the embedding and `classes` logits.
     public static func makeGraph(inputShape: TensorShape, classes: Int) -> Graph {
-        let builder = GraphBuilder(inputShape: inputShape)
-        var x = builder.input
-        for (index, channels) in stageChannels.enumerated() {
-            x = builder.scope("features.\(index)") {
-                builder.convolutionNormActivation(
-                    x, outputChannels: channels, kernelSize: 3, stride: 2,
-                    normalization: normalization, activation: .relu, initialization: .kaimingNormalFanOut)
+        let builder = GraphBuilder(inputShape: inputShape, convolutionInitialization: .kaimingNormalFanOut)
+        let features = builder.sequential("features") {
+            var x = builder.input
+            for channels in stageChannels {
+                x = builder.sequential {
+                    builder.convolutionNormActivation(
+                        x, outputChannels: channels, kernelSize: 3, stride: 2,
+                        normalization: normalization, activation: .relu)
+                }
+            }
+            x = builder.sequential {
+                let depthwise = builder.sequential {
+                    builder.convolutionNormActivation(
+                        x, outputChannels: builder.shape(of: x).channels, kernelSize: 3, stride: 2,
+                        groups: builder.shape(of: x).channels, normalization: normalization, activation: .relu)
+                }
+                return builder.sequential {
+                    builder.convolutionNormActivation(
+                        depthwise, outputChannels: embeddingWidth, kernelSize: 1,
+                        normalization: normalization, activation: .relu)
+                }
+            }
+            return builder.scope {
+                builder.squeezeExcitation(x, squeezeChannels: squeezeChannels, activation: .relu, gate: .sigmoid)
             }
         }
-        x = builder.scope("features.\(stageChannels.count)") {
-            let depthwise = builder.scope("0") {
-                builder.convolutionNormActivation(
-                    x, outputChannels: builder.shape(of: x).channels, kernelSize: 3, stride: 2,
-                    groups: builder.shape(of: x).channels,
-                    normalization: normalization, activation: .relu, initialization: .kaimingNormalFanOut)
-            }
-            return builder.scope("1") {
-                builder.convolutionNormActivation(
-                    depthwise, outputChannels: embeddingWidth, kernelSize: 1,
-                    normalization: normalization, activation: .relu, initialization: .kaimingNormalFanOut)
-            }
-        }
-        x = builder.scope("features.\(stageChannels.count + 1)") {
-            builder.squeezeExcitation(
-                x, squeezeChannels: squeezeChannels, activation: .relu, gate: .sigmoid,
-                initialization: .kaimingNormalFanOut)
-        }
-        let embedding = builder.globalAveragePool(x)
+        let embedding = builder.globalAveragePool(features)
         let logits = builder.linear(embedding, outputFeatures: classes, name: "classifier")
         return builder.build(embedding: embedding, logits: logits)
     }
+}
+
+extension NetworkKind {
+    public static let tiny = NetworkKind(Tiny.self)
 }

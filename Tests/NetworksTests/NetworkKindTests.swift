@@ -5,13 +5,14 @@ import Testing
 @Suite struct NetworkKindTests {
     @Test func commandLineNamesAreStable() {
         #expect(NetworkKind.allCases.map(\.rawValue) == [
-            "mobilenetv3-small", "shufflenetv2", "efficientnet-b1", "peleenet", "tiny",
+            "mobilenetv3-small", "shufflenetv2", "efficientnet-b1", "peleenet", "tiny", "resnet18",
         ])
     }
 
     @Test func embeddingWidthsAreThePooledFeatureWidths() throws {
         let expected: [NetworkKind: Int] = [
             .mobileNetV3Small: 576, .shuffleNetV2: 1024, .efficientNetB1: 1280, .peleeNet: 704, .tiny: 64,
+            .resNet18: 512,
         ]
         for kind in NetworkKind.allCases {
             let graph = try makeGraph(kind, inputShape: TensorShape(height: 96, width: 64, channels: 1), classes: 2)

@@ -1,7 +1,7 @@
 // Names and shapes below are torchvision's state_dict keys (the official PeleeNet module's
 // for PeleeNet) for 3 input channels and 3 classes, with convolution weights permuted from
 // PyTorch's [out, in/groups, kh, kw] to the engine's [out, kh, kw, in/groups].
-// A one-off comparison of the complete lists (210, 282, 439 and 567 tensors, BN
+// A one-off comparison of the complete lists (210, 282, 439, 567 and 102 tensors, BN
 // num_batches_tracked left out) matched in order; these samples keep it from regressing.
 import Engine
 import Networks
@@ -37,6 +37,17 @@ import Testing
         Sample(kind: .peleeNet, name: "features.denseblock3.denselayer3.branch2c.conv.weight", shape: [16, 3, 3, 16]),
         Sample(kind: .peleeNet, name: "features.transition4.norm.running_var", shape: [704]),
         Sample(kind: .peleeNet, name: "classifier.weight", shape: [3, 704]),
+        Sample(kind: .resNet18, name: "conv1.weight", shape: [64, 7, 7, 3]),
+        Sample(kind: .resNet18, name: "bn1.running_mean", shape: [64]),
+        Sample(kind: .resNet18, name: "layer1.0.conv1.weight", shape: [64, 3, 3, 64]),
+        Sample(kind: .resNet18, name: "layer1.1.bn2.running_var", shape: [64]),
+        Sample(kind: .resNet18, name: "layer2.0.conv1.weight", shape: [128, 3, 3, 64]),
+        Sample(kind: .resNet18, name: "layer2.0.downsample.0.weight", shape: [128, 1, 1, 64]),
+        Sample(kind: .resNet18, name: "layer2.0.downsample.1.weight", shape: [128]),
+        Sample(kind: .resNet18, name: "layer3.1.conv2.weight", shape: [256, 3, 3, 256]),
+        Sample(kind: .resNet18, name: "layer4.0.downsample.1.running_var", shape: [512]),
+        Sample(kind: .resNet18, name: "fc.weight", shape: [3, 512]),
+        Sample(kind: .resNet18, name: "fc.bias", shape: [3]),
     ]
 
     @Test(arguments: samples)
@@ -48,7 +59,7 @@ import Testing
 
     @Test func referenceTensorCountsMatchStateDictLength() throws {
         let stateDictLengths: [NetworkKind: Int] = [
-            .mobileNetV3Small: 210, .shuffleNetV2: 282, .efficientNetB1: 439, .peleeNet: 567,
+            .mobileNetV3Small: 210, .shuffleNetV2: 282, .efficientNetB1: 439, .peleeNet: 567, .resNet18: 102,
         ]
         for (kind, length) in stateDictLengths {
             let graph = try makeGraph(kind, inputShape: TensorShape(height: 64, width: 64, channels: 3), classes: 3)

@@ -1,13 +1,15 @@
 // Reference parameter counts: sum(p.numel() for p in model.parameters()) in PyTorch, so
 // trainable parameters only (BN running statistics are buffers). Obtained with
 // Scripts/reference_parameter_counts.py (torch 2.15.0, torchvision 0.29.2), which builds
-// torchvision's mobilenet_v3_small, shufflenet_v2_x1_0 and efficientnet_b1 with
+// torchvision's mobilenet_v3_small, shufflenet_v2_x1_0, efficientnet_b1 and resnet18 with
 // `num_classes` set and the stem convolution replaced by one reading the channel count.
 // PeleeNet's come from the same script run with --peleenet on the official definition
 // (Robert-JunWang/PeleeNet, peleenet.py, PeleeNet(num_classes:) with stem1.conv replaced).
-// The (3 channels, 1000 classes) figures are the published ones: 2,542,856, 2,278,604 and
-// 7,794,184 in torchvision's weight metadata, "2.8M" in the Pelee paper. Tiny is our own:
-// its counts are worked out by hand in `tinyCountIsItsLayerSum`.
+// The (3 channels, 1000 classes) figures are the published ones: 2,542,856, 2,278,604,
+// 7,794,184 and 11,689,512 in torchvision's weight metadata, "2.8M" in the Pelee paper.
+// ResNet-18's other two also follow from its published one (conv1 has 64·C·7·7 weights
+// and no bias, fc 512·classes + classes): `resNet18CountsDifferOnlyInStemAndClassifier`.
+// Tiny is our own: its counts are worked out by hand in `tinyCountIsItsLayerSum`.
 import Engine
 import Networks
 import Testing
@@ -34,6 +36,9 @@ import Testing
         Case(kind: .peleeNet, channels: 1, classes: 2, parameters: 2_098_082),
         Case(kind: .peleeNet, channels: 3, classes: 1000, parameters: 2_802_248),
         Case(kind: .peleeNet, channels: 3, classes: 3, parameters: 2_099_363),
+        Case(kind: .resNet18, channels: 1, classes: 2, parameters: 11_171_266),
+        Case(kind: .resNet18, channels: 3, classes: 1000, parameters: 11_689_512),
+        Case(kind: .resNet18, channels: 3, classes: 3, parameters: 11_178_051),
     ]
 
     @Test(arguments: cases)
@@ -42,6 +47,16 @@ import Testing
             reference.kind, inputShape: TensorShape(height: 128, width: 128, channels: reference.channels),
             classes: reference.classes)
         #expect(graph.trainableCount == reference.parameters)
+    }
+
+    @Test func resNet18CountsDifferOnlyInStemAndClassifier() {
+        func expected(channels c: Int, classes k: Int) -> Int {
+            let published = 11_689_512   // 3 channels, 1000 classes
+            return published - 64 * 3 * 7 * 7 - (512 * 1000 + 1000) + 64 * c * 7 * 7 + (512 * k + k)
+        }
+        for reference in Self.cases where reference.kind == .resNet18 {
+            #expect(expected(channels: reference.channels, classes: reference.classes) == reference.parameters)
+        }
     }
 
     @Test func tinyCountIsItsLayerSum() throws {
