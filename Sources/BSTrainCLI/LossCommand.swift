@@ -1,4 +1,5 @@
 import ArgumentParser
+import Data
 import Losses
 
 /// `bstrain loss`: one metric loss and its gradient on embeddings read from CSV, for checking
