@@ -9,6 +9,12 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "bstrain", targets: ["BSTrainCLI"]),
+        // The layers whose parsers read user files, for the fuzzing package in Fuzz/: another
+        // package reaches only products, not targets.
+        .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "Data", targets: ["Data"]),
+        .library(name: "Inference", targets: ["Inference"]),
+        .library(name: "Training", targets: ["Training"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

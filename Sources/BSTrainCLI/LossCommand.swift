@@ -1,4 +1,5 @@
 import ArgumentParser
+import Data
 import Losses
 import Support
 

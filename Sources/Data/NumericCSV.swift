@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why a numeric CSV file could not be read or written.
-enum NumericCSVError: Error, CustomStringConvertible {
+public enum NumericCSVError: Error, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case empty(path: String)
     case raggedRow(path: String, line: Int, count: Int, expected: Int)
@@ -10,7 +10,7 @@ enum NumericCSVError: Error, CustomStringConvertible {
     case labelsNotOneColumnOrRow(path: String, line: Int, count: Int)
     case unwritable(path: String, reason: String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case let .unreadable(path, reason):
             return "cannot read \(path): \(reason)"
@@ -35,9 +35,9 @@ enum NumericCSVError: Error, CustomStringConvertible {
 
 /// Plain numeric CSV without a header: one row per line, comma-separated, blank lines ignored.
 /// Numbers need no quoting, so fields are split at every comma.
-enum NumericCSV {
+public enum NumericCSV {
     /// A (rows, columns) matrix, row-major.
-    static func readMatrix(_ path: String) throws -> (values: [Float], rows: Int, columns: Int) {
+    public static func readMatrix(_ path: String) throws -> (values: [Float], rows: Int, columns: Int) {
         let lines = try fieldLines(path)
         let columns = lines[0].fields.count
         var values: [Float] = []
@@ -57,7 +57,7 @@ enum NumericCSV {
     }
 
     /// Integer labels, one per line or all on one comma-separated row.
-    static func readLabels(_ path: String) throws -> [Int32] {
+    public static func readLabels(_ path: String) throws -> [Int32] {
         let lines = try fieldLines(path)
         if lines.count > 1, let wide = lines.first(where: { $0.fields.count > 1 }) {
             throw NumericCSVError.labelsNotOneColumnOrRow(path: path, line: wide.line, count: wide.fields.count)
@@ -74,7 +74,7 @@ enum NumericCSV {
 
     /// Writes `values` as rows of `columns`, each number in the shortest form that reads back
     /// to the same float.
-    static func write(_ values: [Float], columns: Int, to path: String) throws {
+    public static func write(_ values: [Float], columns: Int, to path: String) throws {
         var text = ""
         for start in stride(from: 0, to: values.count, by: columns) {
             text += values[start..<(start + columns)].map { "\($0)" }.joined(separator: ",") + "\n"
