@@ -1,4 +1,5 @@
 import Engine
+import Support
 import Testing
 
 /// Checks that an operation run with `context.batch` below its buffers' capacity reads and
