@@ -37,6 +37,18 @@ public struct MemoryBudget: Sendable {
         return result
     }
 
+    /// `terms` added, or nil when one is nil or the sum overflows.
+    public static func sum(_ terms: UInt64?...) -> UInt64? {
+        var result: UInt64 = 0
+        for term in terms {
+            guard let term else { return nil }
+            let (value, overflow) = result.addingReportingOverflow(term)
+            if overflow { return nil }
+            result = value
+        }
+        return result
+    }
+
     private static func meminfoAvailableBytes() -> UInt64? {
         guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") })
@@ -60,7 +72,7 @@ public struct MemoryBudgetError: Error, CustomStringConvertible, Equatable {
     }
 
     /// "1.5 GB", "160 GB", "300 MB": decimal units, as `free -h` users read them.
-    static func format(_ bytes: UInt64) -> String {
+    public static func format(_ bytes: UInt64) -> String {
         let value = Double(bytes)
         if value >= 1e12 { return String(format: "%.1f TB", value / 1e12) }
         if value >= 1e9 { return String(format: "%.1f GB", value / 1e9) }

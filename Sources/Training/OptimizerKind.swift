@@ -7,6 +7,14 @@ public enum OptimizerKind: String, CaseIterable, Sendable {
     /// Stochastic gradient descent with momentum.
     case sgd
 
+    /// Vectors of the parameters' size the optimizer keeps: Adam's two moments, SGD's velocity.
+    var stateVectors: Int {
+        switch self {
+        case .adam: 2
+        case .sgd: 1
+        }
+    }
+
     /// A fresh optimizer of this kind over `parameterCount` parameters.
     /// - Parameter momentum: used by SGD only.
     func makeOptimizer(parameterCount: Int, learningRate: Float, momentum: Float, weightDecay: Float) -> any Optimizer {

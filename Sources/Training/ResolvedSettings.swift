@@ -1,7 +1,9 @@
 import Engine
 import Foundation
+import Inference
 import Losses
 import Networks
+import Support
 
 /// A configuration checked and turned into the types the run uses. Every check here runs on
 /// every rank before anything collective, so a bad option ends all ranks with one message.
@@ -16,53 +18,73 @@ struct ResolvedSettings {
     let momentum: Float
 
     init(_ configuration: TrainingConfiguration, worldSize: Int) throws {
+        try Self.checkRanges(configuration)
         loss = try LossConfiguration(
             kind: configuration.loss, margin: configuration.margin.map { Float($0) }, lambda: Float(configuration.lambda),
             square: configuration.bstSquare)
         optimizer = configuration.optimizer
-        guard configuration.lr > 0, configuration.lr.isFinite else {
-            throw TrainingError.invalidOption(name: "--lr", value: "\(configuration.lr)", expected: "a positive learning rate such as 0.001")
-        }
         learningRate = Float(configuration.lr)
-        guard configuration.weightDecay >= 0 else {
-            throw TrainingError.invalidOption(name: "--weight-decay", value: "\(configuration.weightDecay)", expected: "a number ≥ 0")
-        }
         weightDecay = Float(configuration.weightDecay)
         momentum = Float(configuration.momentum)
-        guard configuration.batch >= 2 else {
-            throw TrainingError.invalidOption(
-                name: "--batch", value: "\(configuration.batch)",
-                expected: "at least 2: the similarity losses compare samples within a batch, so one sample defines none")
-        }
         guard configuration.batch >= worldSize else {
             throw TrainingError.batchTooSmallForRanks(batch: configuration.batch, ranks: worldSize)
-        }
-        guard configuration.epochs >= 1 else {
-            throw TrainingError.invalidOption(name: "--epochs", value: "\(configuration.epochs)", expected: "at least 1")
-        }
-        guard configuration.imageSize > 0, configuration.imageSize % 32 == 0 else {
-            throw TrainingError.invalidOption(
-                name: "--image-size", value: "\(configuration.imageSize)",
-                expected: "a positive multiple of 32 (the networks downsample 32 times), e.g. 128")
-        }
-        guard configuration.channels == 1 || configuration.channels == 3 else {
-            throw TrainingError.invalidOption(name: "--channels", value: "\(configuration.channels)", expected: "1 (grey) or 3 (colour)")
         }
         guard !configuration.train.isEmpty else {
             throw TrainingError.invalidOption(name: "--train", value: "(none)", expected: "a folder with one subfolder of JPEG images per class")
         }
-        if let threads = configuration.threads, threads < 1 {
-            throw TrainingError.invalidOption(name: "--threads", value: "\(threads)", expected: "at least 1")
-        }
+        guard configuration.val != nil || configuration.valFraction > 0 else { throw TrainingError.noValidationSet }
         threads = configuration.threads ?? Self.defaultThreads
         runDirectory = configuration.runDir ?? Self.defaultRunDirectory(model: configuration.model, loss: configuration.loss)
+    }
+
+    /// Bounds past which a count is a typing error rather than a run: they keep every size
+    /// computed from the options inside 64 bits (the memory estimate refuses what would not
+    /// fit long before these).
+    static let largestBatch = 1 << 24
+    static let largestThreads = 1024
+    static let largestBucketMB = 4096.0
+
+    /// Every numeric option against its range, so NaN, infinities, negatives and sizes past
+    /// any machine end here with the option's name, not in a trap or a silent no-op later.
+    private static func checkRanges(_ configuration: TrainingConfiguration) throws {
+        func require(_ holds: Bool, _ option: String, _ value: Any, _ expected: String) throws {
+            guard holds else { throw TrainingError.invalidOption(name: "--\(option)", value: "\(value)", expected: expected) }
+        }
+        /// Positive and still positive and finite as the Float the optimizer uses.
+        func isPositiveFloat(_ value: Double) -> Bool { value > 0 && Float(value).isFinite && Float(value) > 0 }
+        func isNonNegativeFloat(_ value: Double) -> Bool { value >= 0 && Float(value).isFinite }
+        let c = configuration
+        try require(isPositiveFloat(c.lr), "lr", c.lr, "a positive learning rate such as 0.001")
+        try require(isNonNegativeFloat(c.weightDecay), "weight-decay", c.weightDecay, "a finite number ≥ 0")
+        try require((0..<1).contains(c.momentum), "momentum", c.momentum, "a number in [0, 1), e.g. 0.9")
+        try require(
+            (2...largestBatch).contains(c.batch), "batch", c.batch,
+            "from 2 (the similarity losses compare samples within a batch, so one sample defines none) to \(largestBatch)")
+        try require(c.epochs >= 1, "epochs", c.epochs, "at least 1")
+        try require(
+            (32...WeightsMetadata.largestImageSize).contains(c.imageSize) && c.imageSize % 32 == 0, "image-size", c.imageSize,
+            "a multiple of 32 from 32 to \(WeightsMetadata.largestImageSize) (the networks downsample 32 times), e.g. 128")
+        try require(c.channels == 1 || c.channels == 3, "channels", c.channels, "1 (grey) or 3 (colour)")
+        try require((0..<1).contains(c.valFraction), "val-fraction", c.valFraction, "a fraction in [0, 1)")
+        try require(c.maxImagePixels >= 1, "max-image-pixels", c.maxImagePixels, "at least 1")
+        try require(c.lrFactor > 0 && c.lrFactor < 1, "lr-factor", c.lrFactor, "a factor in (0, 1), e.g. 0.3")
+        try require(c.lrPatience >= 0, "lr-patience", c.lrPatience, "a number of epochs ≥ 0")
+        try require(isNonNegativeFloat(c.minLr), "min-lr", c.minLr, "a finite learning rate ≥ 0")
+        try require(c.earlyStoppingPatience >= 0, "early-stopping-patience", c.earlyStoppingPatience, "a number of epochs ≥ 0")
+        try require(isNonNegativeFloat(c.earlyStoppingMinDelta), "early-stopping-min-delta", c.earlyStoppingMinDelta, "a finite number ≥ 0")
+        if let iterations = c.iterationsPerEpoch {
+            try require(iterations >= 1, "iterations-per-epoch", iterations, "at least 1 (omit it for one pass over the training images)")
+        }
+        if let threads = c.threads {
+            try require((1...largestThreads).contains(threads), "threads", threads, "from 1 to \(largestThreads)")
+        }
+        try require(c.bucketMB > 0 && c.bucketMB <= largestBucketMB, "bucket-mb", c.bucketMB, "megabytes in (0, \(Int(largestBucketMB))], e.g. 4")
     }
 
     /// The cores of this node shared among the ranks on it (one thread per rank when there are
     /// more ranks than cores).
     static var defaultThreads: Int {
-        let localRanks = ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap(Int.init) ?? 1
-        return max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, localRanks))
+        max(1, ProcessInfo.processInfo.activeProcessorCount / ranksOnThisNode)
     }
 
     static func defaultRunDirectory(model: NetworkKind, loss: LossKind) -> String {

@@ -75,6 +75,8 @@ public final class Trainer {
         let validation: ImageCache
         let test: ImageCache?
         let sampler: ClusterBatchSampler
+        /// Clusters computed for this run, which `record` writes; nil when clusters.csv held them.
+        let freshClusters: ClusterAssignment?
     }
 
     /// An epoch whose iterations have all run, for `endEpoch`.
@@ -110,7 +112,14 @@ public final class Trainer {
         var state = freshState(classNames: data.classNames)
         if resume {
             state = try resumeState(into: model, optimizer: optimizer, fresh: state, runDirectory: directory)
+            if let progress = state.epochProgress, progress.iteration > data.sampler.iterationsPerEpoch, let directory {
+                throw TrainingError.checkpointMismatch(
+                    path: directory.lastCheckpointPath,
+                    reason: "it stopped at iteration \(progress.iteration) of an epoch, but this run's epochs have \(data.sampler.iterationsPerEpoch) iterations (the training images changed)")
+            }
         }
+        // Every check has passed: only now does the run directory receive anything.
+        try agreeOnRoot { () -> Void? in try directory.map { try record(data, in: $0) } }
         try model.broadcastParameters(communicator)
 
         let step = try TrainingStep(
@@ -221,7 +230,8 @@ public final class Trainer {
     }
 
     /// Rank 0's run directory, created or reopened: refused when it holds a run that is neither
-    /// resumed nor overwritten, or lacks the checkpoint a resume needs. Writes config.yaml.
+    /// resumed nor overwritten, or lacks the checkpoint a resume needs. Writes nothing in it
+    /// but its lock: `record` writes once every check has passed.
     private func prepareRunDirectory() throws -> RunDirectory {
         let directory = try RunDirectory(path: settings.runDirectory, minimumFreeBytes: 50_000_000)
         if directory.hasCheckpoint && !resume && !overwrite {
@@ -230,9 +240,20 @@ public final class Trainer {
         if !directory.hasCheckpoint && resume {
             throw TrainingError.missingFile(path: directory.lastCheckpointPath, what: "checkpoint to resume from")
         }
+        return directory
+    }
+
+    /// The run's own files that describe its set-up: the log (with what was shown so far),
+    /// config.yaml, the skipped images and fresh clusters.
+    private func record(_ data: TrainingData, in directory: RunDirectory) throws {
         display?.attachLog(path: directory.file("log.txt"))
         try directory.write(try configuration.yaml(), to: "config.yaml")
-        return directory
+        let skipped = ([data.train, data.validation] + (data.test.map { [$0] } ?? [])).flatMap(\.skipped)
+        if !skipped.isEmpty {
+            display?.warning("skipped \(skipped.count) bad image(s) (--skip-bad); the list is in \(directory.file("skipped.csv"))")
+            try directory.write(SkippedImage.csv(skipped), to: "skipped.csv")
+        }
+        try data.freshClusters?.write(to: URL(fileURLWithPath: directory.file("clusters.csv")), folder: data.train.folder)
     }
 
     /// Every rank holds the whole index and decoded cache, and computes the same batch plan.
@@ -242,6 +263,7 @@ public final class Trainer {
             validationFraction: configuration.valFraction, test: configuration.test.map { URL(fileURLWithPath: $0) },
             seed: configuration.seed)
         guard let validationFolder = dataset.validation else { throw TrainingError.noValidationSet }
+        try checkMemory(for: dataset)
         let decodeStart = Date()
         let train = try decode(dataset.train, split: "train")
         let validation = try decode(validationFolder, split: "validation")
@@ -250,13 +272,27 @@ public final class Trainer {
             format: "data: %d classes (%@); train %d, validation %d%@ images; decoded in %.1f s",
             dataset.classNames.count, dataset.classNames.joined(separator: ", "), train.count, validation.count,
             test.map { ", test \($0.count)" } ?? "", Date().timeIntervalSince(decodeStart)))
-        try writeSkipped([train, validation] + (test.map { [$0] } ?? []), to: runDirectory)
-
-        let assignment = try clusters(for: train, runDirectory: runDirectory)
+        let (assignment, reused) = try clusters(for: train, runDirectory: runDirectory)
         let sampler = try ClusterBatchSampler(
             assignment: assignment, labels: train.labels, batchSize: configuration.batch, mode: configuration.batchMode,
             seed: configuration.seed, iterationsPerEpoch: configuration.iterationsPerEpoch)
-        return TrainingData(classNames: dataset.classNames, train: train, validation: validation, test: test, sampler: sampler)
+        return TrainingData(
+            classNames: dataset.classNames, train: train, validation: validation, test: test, sampler: sampler,
+            freshClusters: reused ? nil : assignment)
+    }
+
+    /// Refuses, on every rank, a run that would not fit in some rank's node, before decoding.
+    private func checkMemory(for dataset: ImageFolderDataset) throws {
+        let estimate = try MemoryEstimate(
+            configuration: configuration, classes: dataset.classNames.count,
+            images: (dataset.train.count, dataset.validation?.count ?? 0, dataset.test?.count ?? 0), worldSize: communicator.worldSize)
+        var failure: MemoryBudgetError?
+        do { try estimate.check() } catch { failure = error }
+        var failures: [Double] = [failure == nil ? 0 : 1]
+        try failures.withUnsafeMutableBufferPointer { try communicator.allReduceSum($0) }
+        if let failure { throw failure }
+        if failures[0] > 0 { throw RankFailure.otherRankLacksMemory }
+        display?.message("memory: \(estimate.summary)")
     }
 
     /// The network, initialised from the seed on every rank (rank 0's parameters are
@@ -287,16 +323,10 @@ public final class Trainer {
             threads: settings.threads, skipBad: configuration.skipBad, maximumPixels: configuration.maxImagePixels)
     }
 
-    private func writeSkipped(_ caches: [ImageCache], to runDirectory: RunDirectory?) throws {
-        let skipped = caches.flatMap(\.skipped)
-        guard let runDirectory, !skipped.isEmpty else { return }
-        display?.warning("skipped \(skipped.count) bad image(s) (--skip-bad); the list is in \(runDirectory.file("skipped.csv"))")
-        try runDirectory.write(SkippedImage.csv(skipped), to: "skipped.csv")
-    }
-
-    /// K-means groups of the training set: rank 0 reuses clusters.csv when it matches, otherwise
-    /// every rank assigns its share of the images and the centroid sums are all-reduced.
-    private func clusters(for train: ImageCache, runDirectory: RunDirectory?) throws -> ClusterAssignment {
+    /// K-means groups of the training set, and whether they were reused: rank 0 reuses
+    /// clusters.csv when it matches, otherwise every rank assigns its share of the images and
+    /// the centroid sums are all-reduced.
+    private func clusters(for train: ImageCache, runDirectory: RunDirectory?) throws -> (ClusterAssignment, reused: Bool) {
         let groupsPerClass = try ClusterAssignment.groupsPerClass(configuration.groupsPerClass, classCount: train.folder.classNames.count)
         let path = runDirectory.map { URL(fileURLWithPath: $0.file("clusters.csv")) }
         var reused: ClusterAssignment?
@@ -307,7 +337,7 @@ public final class Trainer {
             var groups = (reused?.groups ?? Array(repeating: 0, count: train.count)).map { Int32($0) }
             try groups.withUnsafeMutableBytes { try communicator.broadcast($0, root: 0) }
             display?.message("clusters: reused \(path?.path ?? "clusters.csv")")
-            return ClusterAssignment(groupsPerClass: groupsPerClass, groups: groups.map { Int($0) })
+            return (ClusterAssignment(groupsPerClass: groupsPerClass, groups: groups.map { Int($0) }), true)
         }
         let start = Date()
         let shared = SendableCommunicator(communicator)
@@ -319,10 +349,9 @@ public final class Trainer {
             })
         let assignment = try ClusterAssignment.compute(
             for: train, groupsPerClass: groupsPerClass, seed: configuration.seed, threads: settings.threads, reduction: reduction)
-        if let path { try assignment.write(to: path, folder: train.folder) }
         let sizes = assignment.groupSizes(labels: train.labels)
         display?.message(String(format: "clusters: K-means groups per class %@ in %.1f s", "\(sizes)", Date().timeIntervalSince(start)))
-        return assignment
+        return (assignment, false)
     }
 
     private func resumeState(into model: Model, optimizer: any Optimizer, fresh: TrainingState, runDirectory: RunDirectory?) throws -> TrainingState {
@@ -467,7 +496,14 @@ struct EpochDecision: BitwiseCopyable {
 /// A non-root rank learns that rank 0 failed; rank 0 prints the reason.
 public enum RankFailure: Error, CustomStringConvertible {
     case rootFailed
-    public var description: String { "rank 0 stopped the run (its message says why)" }
+    case otherRankLacksMemory
+
+    public var description: String {
+        switch self {
+        case .rootFailed: "rank 0 stopped the run (its message says why)"
+        case .otherRankLacksMemory: "another rank's node has too little memory for this run (that rank's message gives the figures)"
+        }
+    }
 }
 
 extension Model {

@@ -121,6 +121,14 @@ expect "negative learning rate" "--lr" "$bstrain" train "${common[@]}" --train "
 expect "margin outside [0, 1]" "margin" "$bstrain" train "${common[@]}" --train "$good" --margin 1.5 --run-dir "$work/r15"
 expect "image size not divisible by 32" "--image-size 100" "$bstrain" train "${common[@]}" --train "$good" --image-size 100 --run-dir "$work/r16"
 expect "channels other than 1 or 3" "--channels 2" "$bstrain" train "${common[@]}" --train "$good" --channels 2 --run-dir "$work/r17"
+for option in "--bucket-mb nan" "--bucket-mb 1e300" "--iterations-per-epoch 0" "--iterations-per-epoch=-1" "--lr-factor nan" \
+              "--min-lr=-1" "--early-stopping-min-delta nan" "--momentum 1.5" "--weight-decay inf" \
+              "--batch 9223372036854775807" "--image-size 4611686018427387904" "--threads 0"; do
+    # shellcheck disable=SC2086 # an option and its value
+    expect "$option" "${option%%[ =]*}" "$bstrain" train "${common[@]}" --train "$good" $option --run-dir "$work/r19"
+done
+expect "a run needing more memory than the machine has (--batch 1000000)" "memory" \
+    "$bstrain" train "${common[@]}" --train "$good" --batch 1000000 --run-dir "$work/r20"
 expect "existing run without --resume" "already holds a run" "$bstrain" train "${common[@]}" --train "$good" --run-dir "$work/run"
 expect "run directory that cannot be created" "cannot create" "$bstrain" train "${common[@]}" --train "$good" --run-dir /dev/null/run
 
@@ -133,6 +141,8 @@ truncate -s 2000 "$work/truncated/checkpoints/last.ckpt"
 expect "truncated checkpoint" "damaged" "$bstrain" train --resume "$work/truncated" --epochs 2
 cp -r "$work/run" "$work/other"; rm -f "$work/other/run.lock"
 expect "checkpoint from a different network" "tiny" "$bstrain" train --resume "$work/other" --model shufflenetv2 --epochs 2
+expect "--resume with a different batch" "cannot change --batch" "$bstrain" train --resume "$work/other" --batch 32
+expect "--resume with --config" "--config cannot be combined" "$bstrain" train --resume "$work/other" --config "$work/other/config.yaml"
 expect "missing checkpoint" "does not exist" "$bstrain" train --resume "$work/nothing" --epochs 2
 expect "diverging training (NaN loss)" "diverged" "$bstrain" train "${common[@]}" --train "$good" --lr 1e30 --epochs 3 --run-dir "$work/r18"
 
