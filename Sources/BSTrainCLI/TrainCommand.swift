@@ -48,24 +48,29 @@ struct TrainCommand: ParsableCommand {
     var execution: ExecutionOptions
 
     /// The run's configuration: the resumed run's config.yaml or --config FILE (else the
-    /// defaults), with the options given on the command line laid over it.
+    /// defaults), with the options given on the command line laid over it. A resume may only
+    /// change the options that leave what the run computes as it was.
     func resolvedConfiguration() throws -> TrainingConfiguration {
-        var configuration = TrainingConfiguration()
-        if let resume {
-            guard FileManager.default.fileExists(atPath: "\(resume)/config.yaml") else {
-                throw TrainingError.missingFile(path: "\(resume)/config.yaml", what: "--resume: the configuration of the run to continue,")
-            }
-            configuration = try TrainingConfiguration.load(yamlFile: "\(resume)/config.yaml")
-            configuration.runDir = resume
+        let groups: [any TrainingOptionGroup] = [runOptions, data, metricLoss, optimization, execution]
+        guard let resume else {
+            return try (config.map(TrainingConfiguration.load(yamlFile:)) ?? TrainingConfiguration()).replacing(with: groups)
         }
-        if let config { configuration = try TrainingConfiguration.load(yamlFile: config) }
-        return try configuration.replacing(with: [runOptions, data, metricLoss, optimization, execution])
+        guard config == nil else { throw TrainingError.configWithResume }
+        let savedPath = RunDirectory.Layout(path: resume).file("config.yaml")
+        guard FileManager.default.fileExists(atPath: savedPath) else {
+            throw TrainingError.missingFile(path: savedPath, what: "--resume: the configuration of the run to continue,")
+        }
+        var saved = try TrainingConfiguration.load(yamlFile: savedPath)
+        saved.runDir = resume
+        let continued = try saved.replacing(with: groups)
+        try saved.checkContinued(by: continued, runDirectory: resume)
+        return continued
     }
 
     func run() throws {
-        let configuration = try resolvedConfiguration()
         var outcome = TrainingOutcome.completed
         try runOnEveryRank { communicator in
+            let configuration = try resolvedConfiguration()
             let trainer = try Trainer(configuration: configuration, communicator: communicator, resume: resume != nil, overwrite: overwrite)
             outcome = try trainer.run()
         }

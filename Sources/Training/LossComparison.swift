@@ -30,9 +30,6 @@ public struct LossComparison {
         case resume
     }
 
-    /// Options that do not change what a run computes, so a resumed grid may change them.
-    static let executionOptions: Set<String> = ["threads", "log-format", "bucket-mb"]
-
     public init(base: TrainingConfiguration, networks: [NetworkKind], losses: [LossKind], outputPath: String) throws(ComparisonError) {
         guard !networks.isEmpty else { throw .emptyGrid(option: "--models") }
         guard !losses.isEmpty else { throw .emptyGrid(option: "--losses") }
@@ -153,7 +150,7 @@ public struct LossComparison {
         guard start == .resume, FileManager.default.fileExists(atPath: "\(directory)/config.yaml") else { return .train }
         let saved = try TrainingConfiguration.load(yamlFile: "\(directory)/config.yaml")
         let changed = try configuration(network: cell.network, loss: cell.loss)
-            .optionsDiffering(from: saved, ignoring: Self.executionOptions)
+            .optionsDiffering(from: saved, ignoring: TrainingConfiguration.executionOptions)
         guard changed.isEmpty else { throw ComparisonError.optionsChanged(runDirectory: directory, options: changed) }
         if finished.contains("\(cell.network.rawValue)-\(cell.loss.rawValue)") { return .reuse }
         return hasCheckpoint ? .resume : .train

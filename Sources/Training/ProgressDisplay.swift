@@ -15,6 +15,9 @@ final class ProgressDisplay {
     let format: LogFormat
     private let live: Bool
     private var logFile: FileHandle?
+    /// Lines shown before log.txt is attached, which happens only once every check of the run
+    /// has passed (a refused command writes nothing into the run directory); nil once attached.
+    private var linesBeforeLog: [String]? = []
     private var epochStart = Date()
     private var lastDraw = Date.distantPast
 
@@ -48,6 +51,9 @@ final class ProgressDisplay {
         }
         logFile = FileHandle(forWritingAtPath: path)
         _ = try? logFile?.seekToEnd()
+        let earlier = linesBeforeLog ?? []
+        linesBeforeLog = nil
+        for line in earlier { writeLog(line) }
     }
 
     /// A line for people (banner, warnings, results); in jsonl mode wrapped as a message event.
@@ -130,7 +136,10 @@ final class ProgressDisplay {
     /// A log that cannot be written (a full disk) stops with one warning; the run goes on, and
     /// its checkpoint writes, which are atomic, report a full disk themselves.
     private func writeLog(_ line: String) {
-        guard let logFile else { return }
+        guard let logFile else {
+            linesBeforeLog?.append(line)
+            return
+        }
         do {
             try logFile.write(contentsOf: Data("\(line)\n".utf8))
         } catch {

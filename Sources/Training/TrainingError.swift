@@ -8,6 +8,8 @@ public enum TrainingError: Error, CustomStringConvertible {
     case checkpointMismatch(path: String, reason: String)
     case nonFiniteLoss(epoch: Int, iteration: Int, detail: String, lastCheckpoint: String?)
     case noValidationSet
+    case resumeChangesOptions(runDirectory: String, changes: [String], changeable: [String])
+    case configWithResume
 
     public var description: String {
         switch self {
@@ -26,6 +28,10 @@ public enum TrainingError: Error, CustomStringConvertible {
         case .nonFiniteLoss(let epoch, let iteration, let detail, let lastCheckpoint):
             let checkpoint = lastCheckpoint.map { "the last good checkpoint is \($0) (resume with --resume)" } ?? "no checkpoint was written yet"
             return "training diverged at epoch \(epoch + 1), iteration \(iteration + 1): \(detail); no weights were saved from this step; \(checkpoint). Try a lower --lr"
+        case .resumeChangesOptions(let runDirectory, let changes, let changeable):
+            return "--resume \(runDirectory) cannot change \(changes.joined(separator: ", ")): a resumed run keeps the options it started with (\(runDirectory)/config.yaml), so that it reaches the weights an uninterrupted run would; only \(changeable.joined(separator: ", ")) may change. To train with other options, start a new run with --run-dir"
+        case .configWithResume:
+            return "--config cannot be combined with --resume: a resumed run takes its options from its own config.yaml; give what may change (such as --epochs) on the command line"
         case .noValidationSet:
             return "no validation images: give --val DIR or a --val-fraction above 0"
         }

@@ -45,6 +45,22 @@ wait "$pid" || status=$?
 ((status == 130)) || fail "an interrupted run should exit 130, got $status"
 grep -q "interrupted in epoch" "$work/long/log.txt" || fail "no interruption message in log.txt"
 "$bstrain" train "${common[@]}" --epochs 4 --iterations-per-epoch 800 --run-dir "$work/long-straight"
+
+echo "refused resumes write nothing into the run (issue 16)"
+snapshot() { (cd "$work/long" && find . -type f ! -name run.lock -print0 | sort -z | xargs -0 sha256sum); }
+before=$(snapshot)
+echo "model: tiny" > "$work/other-config.yaml"
+for refused in "--batch 32" "--iterations-per-epoch 10" "--model shufflenetv2" "--lr-patience 3" "--config $work/other-config.yaml"; do
+    status=0
+    # shellcheck disable=SC2086 # each case is an option and its value
+    "$bstrain" train --resume "$work/long" $refused > "$work/refused.out" 2>&1 || status=$?
+    ((status == 1)) || fail "--resume with $refused should be refused with exit 1, got $status: $(cat "$work/refused.out")"
+    grep -q "error: --" "$work/refused.out" || fail "--resume with $refused: no message naming the option: $(cat "$work/refused.out")"
+    [[ "$(snapshot)" == "$before" ]] || fail "--resume with $refused changed files in the run directory"
+done
+grep -q "cannot change --batch 8 → 32" <("$bstrain" train --resume "$work/long" --batch 32 2>&1) \
+    || fail "a refused --batch should name the run's value and the new one"
+
 "$bstrain" train --resume "$work/long"
 same_weights "$work/long-straight" "$work/long" 0 || fail "run resumed after Ctrl-C differs from the uninterrupted one"
 

@@ -57,6 +57,6 @@ import Testing
         now.test = "data/test"
         now.threads = 8
         #expect(try now.optionsDiffering(from: saved) == ["epochs", "test", "threads"])
-        #expect(try now.optionsDiffering(from: saved, ignoring: LossComparison.executionOptions) == ["epochs", "test"])
+        #expect(try now.optionsDiffering(from: saved, ignoring: TrainingConfiguration.executionOptions) == ["epochs", "test"])
     }
 }

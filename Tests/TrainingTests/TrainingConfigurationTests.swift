@@ -132,3 +132,29 @@ import Training
         #expect(replaced == expected)
     }
 }
+
+@Suite struct ResumeRuleTests {
+    @Test func aResumeMayChangeHowLongAndHowARunExecutesButNotWhatItComputes() throws {
+        var saved = TrainingConfiguration()
+        saved.train = "data/train"
+        var continued = saved
+        continued.epochs = 800
+        continued.threads = 4
+        continued.runDir = "runs/a"
+        try saved.checkContinued(by: continued, runDirectory: "runs/a")
+
+        for change in [{ (c: inout TrainingConfiguration) in c.batch = 32 }, { $0.iterationsPerEpoch = 10 }, { $0.lrPatience = 3 },
+                       { $0.model = NetworkKind(rawValue: "shufflenetv2")! }] {
+            var changed = saved
+            change(&changed)
+            #expect(throws: TrainingError.self) { try saved.checkContinued(by: changed, runDirectory: "runs/a") }
+        }
+        var batch = saved
+        batch.batch = 32
+        do {
+            try saved.checkContinued(by: batch, runDirectory: "runs/a")
+        } catch {
+            #expect("\(error)".contains("cannot change --batch 36 → 32"))
+        }
+    }
+}
