@@ -43,7 +43,7 @@ let package = Package(
         // atomic file writes.
         .target(name: "Support"),
         .target(name: "Engine", dependencies: ["Support", "COpenBLAS"]),
-        .target(name: "Networks", dependencies: ["Engine"]),
+        .target(name: "Networks", dependencies: ["Engine", "Support"]),
         .target(name: "Losses", dependencies: ["Engine", "Support"]),
         .target(name: "Data", dependencies: ["Support", "CJPEGBridge"]),
         .target(name: "Distributed", dependencies: ["CMPIBridge", "Support"]),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Data
 import Foundation
 import Inference
+import Support
 import Training
 
 /// The options `eval`, `predict` and `embed` share: which weights, and how to run them.
@@ -25,8 +26,12 @@ struct InferenceOptions: ParsableArguments {
         """
 
     func validate() throws {
-        guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard (1...OptionLimits.largestBatch).contains(batch) else {
+            throw ValidationError("--batch must be from 1 to \(OptionLimits.largestBatch), got \(batch)")
+        }
+        if let threads, !(1...OptionLimits.largestThreads).contains(threads) {
+            throw ValidationError("--threads must be from 1 to \(OptionLimits.largestThreads), got \(threads)")
+        }
     }
 
     var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }

@@ -4,6 +4,7 @@ import Evaluation
 import Foundation
 import Losses
 import Networks
+import Support
 
 /// A trained network ready for inference: a weights file opened, its metadata checked, the
 /// matching `Model` built and loaded. `eval`, `predict`, `embed` and `compare` start here.
@@ -29,6 +30,8 @@ public final class TrainedModel {
             model = try Model(
                 kind: metadata.network, imageSize: metadata.imageSize, channels: metadata.channels,
                 classes: metadata.classNames.count, batchCapacity: batchCapacity)
+        } catch let error as MemoryBudgetError {
+            throw .insufficientMemory(error)
         } catch {
             // The metadata checks admit only shapes every network accepts.
             throw .invalidMetadata(path: path, key: "model", value: metadata.network.rawValue, expected: "\(error)")

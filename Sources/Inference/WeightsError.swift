@@ -1,4 +1,5 @@
 import Networks
+import Support
 
 /// Why a weights file (`--weights`) cannot be used for inference, naming the file and what to
 /// pass instead.
@@ -23,6 +24,8 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable {
     case nonFiniteValues(path: String, tensor: String)
     /// A labelled folder whose classes are not the ones the model was trained on.
     case classMismatch(path: String, weightsClasses: [String], folder: String, folderClasses: [String])
+    /// The network at the asked batch size would not fit in this machine's memory.
+    case insufficientMemory(MemoryBudgetError)
 
     public var description: String {
         let rerun = "use a weights file written by 'bstrain train' (RUN_DIR/weights/best.safetensors) unchanged"
@@ -55,6 +58,8 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable {
         case let .classMismatch(path, weightsClasses, folder, folderClasses):
             return "\(folder) has classes [\(folderClasses.joined(separator: ", "))] but \(path) was trained on "
                 + "[\(weightsClasses.joined(separator: ", "))]; give a folder with one subfolder per trained class, named the same"
+        case let .insufficientMemory(error):
+            return "\(error)"
         }
     }
 }

@@ -1,4 +1,5 @@
 import Engine
+import Support
 
 /// A network built for one input shape and class count, with its executor and arenas: what
 /// training, evaluation, inference and the benchmarks run.
@@ -7,9 +8,14 @@ public final class Model {
     public let graph: Graph
     public let executor: Executor
 
-    public init(kind: NetworkKind, imageSize: Int, channels: Int, classes: Int, batchCapacity: Int) throws {
+    /// Refuses, with the figures, a network whose arenas would not fit in `memory`.
+    public init(kind: NetworkKind, imageSize: Int, channels: Int, classes: Int, batchCapacity: Int, memory: MemoryBudget = .current) throws {
         self.kind = kind
         graph = try makeGraph(kind, inputShape: TensorShape(height: imageSize, width: imageSize, channels: channels), classes: classes)
+        try memory.check(
+            ExecutorFootprint(graph: graph, batchCapacity: batchCapacity).totalBytes,
+            for: "\(kind.rawValue) on \(imageSize) x \(imageSize) x \(channels) images in batches of \(batchCapacity)",
+            advice: "lower --batch")
         executor = Executor(graph: graph, batchCapacity: batchCapacity)
     }
 

@@ -37,11 +37,7 @@ struct ResolvedSettings {
         runDirectory = configuration.runDir ?? Self.defaultRunDirectory(model: configuration.model, loss: configuration.loss)
     }
 
-    /// Bounds past which a count is a typing error rather than a run: they keep every size
-    /// computed from the options inside 64 bits (the memory estimate refuses what would not
-    /// fit long before these).
-    static let largestBatch = 1 << 24
-    static let largestThreads = 1024
+    /// Past this an all-reduce bucket is a typing error (and its float count could overflow).
     static let largestBucketMB = 4096.0
 
     /// Every numeric option against its range, so NaN, infinities, negatives and sizes past
@@ -58,8 +54,8 @@ struct ResolvedSettings {
         try require(isNonNegativeFloat(c.weightDecay), "weight-decay", c.weightDecay, "a finite number ≥ 0")
         try require((0..<1).contains(c.momentum), "momentum", c.momentum, "a number in [0, 1), e.g. 0.9")
         try require(
-            (2...largestBatch).contains(c.batch), "batch", c.batch,
-            "from 2 (the similarity losses compare samples within a batch, so one sample defines none) to \(largestBatch)")
+            (2...OptionLimits.largestBatch).contains(c.batch), "batch", c.batch,
+            "from 2 (the similarity losses compare samples within a batch, so one sample defines none) to \(OptionLimits.largestBatch)")
         try require(c.epochs >= 1, "epochs", c.epochs, "at least 1")
         try require(
             (32...WeightsMetadata.largestImageSize).contains(c.imageSize) && c.imageSize % 32 == 0, "image-size", c.imageSize,
@@ -76,7 +72,7 @@ struct ResolvedSettings {
             try require(iterations >= 1, "iterations-per-epoch", iterations, "at least 1 (omit it for one pass over the training images)")
         }
         if let threads = c.threads {
-            try require((1...largestThreads).contains(threads), "threads", threads, "from 1 to \(largestThreads)")
+            try require((1...OptionLimits.largestThreads).contains(threads), "threads", threads, "from 1 to \(OptionLimits.largestThreads)")
         }
         try require(c.bucketMB > 0 && c.bucketMB <= largestBucketMB, "bucket-mb", c.bucketMB, "megabytes in (0, \(Int(largestBucketMB))], e.g. 4")
     }

@@ -154,3 +154,13 @@ expect_error "was started with other values of --epochs" \
     "$bstrain" compare "${common[@]}" --models tiny --losses ce --epochs 3 --out "$work/compare" --resume
 expect_error "already holds a run" "$bstrain" compare "${common[@]}" --models tiny --losses ce --epochs 2 --out "$work/compare"
 echo "ok"
+
+echo "a batch too large for the machine is refused with the figures, not an abort"
+status=0
+"$bstrain" predict --weights "$weights" --batch 1000000 "$work/data/val" > "$work/huge.out" 2>&1 || status=$?
+((status == 1)) && grep -q "of memory, but this machine has" "$work/huge.out" || fail "predict --batch 1000000: exit $status: $(cat "$work/huge.out")"
+for batch in 1000000000 9223372036854775807; do
+    status=0
+    "$bstrain" eval --weights "$weights" --batch "$batch" --data "$work/data/val" > "$work/huge.out" 2>&1 || status=$?
+    ((status == 64)) && grep -q -- "--batch must be from 1 to" "$work/huge.out" || fail "eval --batch $batch: exit $status: $(cat "$work/huge.out")"
+done
