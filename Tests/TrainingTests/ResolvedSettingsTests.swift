@@ -88,7 +88,7 @@ import Testing
             guard (try? ResolvedSettings(configuration, worldSize: 4)) != nil else { continue }
             accepted += 1
             let estimate = try MemoryEstimate(configuration: configuration, classes: 2, images: (4_700, 516, 0), worldSize: 4)
-            #expect(estimate.parts.count == 6)
+            #expect(estimate.parts.count == 7)
         }
         #expect(accepted > 0)
     }
