@@ -61,7 +61,7 @@ public final class MaxPool: Operation {
                 // Winning pixels are stored as floats: exact while H·W < 2^24. Starting from the
                 // first cell, a window of -inf or NaN still names a pixel of its own.
                 let first = Float(plane.firstPixel(outputY: outputY, outputX: outputX))
-                func block<Lanes: ChannelLanes>(_: Lanes.Type, _ channel: Int) {
+                func block<Lanes: MaximumLanes>(_: Lanes.Type, _ channel: Int) {
                     var maximum = Lanes(repeating: -.infinity)
                     var winner = Lanes(repeating: first)
                     for dy in rows {
