@@ -2,7 +2,6 @@ import ArgumentParser
 import Benchmarks
 import Engine
 import Foundation
-import Losses
 import Networks
 import Reports
 import Training
@@ -40,26 +39,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Samples per step (--model) or per call (--ops).")
     var batch = 36
 
-    @Option(help: "Image side in pixels (a multiple of 32, as the network's five stride-2 stages need).")
-    var imageSize = 128
-
-    @Option(help: "Image channels (1 for grey, 3 for colour).")
-    var channels = 1
-
-    @Option(help: "Classes of the classifier head (--model).")
-    var classes = 2
-
-    @Option(help: "Loss of the timed step (--model): ce, ce+bst, ce+triplet or ce+lifted.")
-    var loss: LossKind = .crossEntropyPlusBST
-
-    @Option(help: "Threads for OpenBLAS and for the engine's direct loops.")
-    var threads = 1
-
-    @Option(help: "Timed training steps (--model); the median and spread are taken over them.")
-    var steps = 10
-
-    @Option(help: "Untimed training steps before the timed ones (--model).")
-    var warmup = 3
+    @OptionGroup var step: StepBenchmarkOptions
 
     @Option(help: "Profiled training steps for the per-operation breakdown (--model).")
     var profiledSteps = 3
@@ -78,14 +58,6 @@ struct BenchCommand: ParsableCommand {
         if model != nil {
             guard batch >= 2 else { throw ValidationError("--batch must be at least 2 for a training step (the metric loss compares samples), got \(batch)") }
         }
-        guard imageSize >= 32, imageSize % 32 == 0 else {
-            throw ValidationError("--image-size must be a positive multiple of 32, got \(imageSize)")
-        }
-        guard channels > 0 else { throw ValidationError("--channels must be positive, got \(channels)") }
-        guard classes >= 2 else { throw ValidationError("--classes must be at least 2, got \(classes)") }
-        guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
-        guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
-        guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more, got \(warmup)") }
         guard profiledSteps >= 0 else { throw ValidationError("--profiled-steps must be 0 or more, got \(profiledSteps)") }
         guard repeats > 0 else { throw ValidationError("--repeats must be positive, got \(repeats)") }
     }
@@ -99,10 +71,8 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func benchmarkStep(of network: NetworkKind) throws {
-        let benchmark = try TrainingStepBenchmark(TrainingStepBenchmark.Settings(
-            network: network, batch: batch, imageSize: imageSize, channels: channels, classes: classes,
-            threads: threads, steps: steps, warmUp: warmup, profiledSteps: profiledSteps,
-            loss: try LossConfiguration(kind: loss)))
+        let benchmark = try TrainingStepBenchmark(
+            try step.settings(network: network, batch: batch), profiledSteps: profiledSteps)
         let result = try benchmark.run()
         let report = StepBenchmarkReport(result: result, coreName: BLAS.coreName)
         if json {
@@ -113,12 +83,12 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func benchmarkOperations() {
-        BLAS.setThreads(threads)
-        print("OpenBLAS core \(BLAS.coreName), \(threads) thread(s), batch \(batch), "
-              + "\(imageSize)x\(imageSize)x\(channels) images, median of \(repeats)")
+        BLAS.setThreads(step.threads)
+        print("OpenBLAS core \(BLAS.coreName), \(step.threads) thread(s), batch \(batch), "
+              + "\(step.imageSize)x\(step.imageSize)x\(step.channels) images, median of \(repeats)")
         var rows = [["operation", "input", "output", "forward ms", "GFLOP/s", "backward ms", "GFLOP/s"]]
         for benchmark in mobileNetV3SmallOperations() {
-            let seconds = benchmark.measure(batch: batch, repeats: repeats, threads: threads)
+            let seconds = benchmark.measure(batch: batch, repeats: repeats, threads: step.threads)
             rows.append([
                 benchmark.label, "\(benchmark.operation.inputShapes[0])", "\(benchmark.operation.outputShape)",
                 milliseconds(seconds.forward), rate(benchmark.operation.multiplyAccumulates(batch: batch), seconds.forward),
@@ -132,7 +102,7 @@ struct BenchCommand: ParsableCommand {
     /// block), then the pooling layers of ShuffleNet-V2 and PeleeNet.
     private func mobileNetV3SmallOperations() -> [OperationBenchmark] {
         func shape(_ divisor: Int, _ channels: Int) -> TensorShape {
-            TensorShape(height: imageSize / divisor, width: imageSize / divisor, channels: channels)
+            TensorShape(height: step.imageSize / divisor, width: step.imageSize / divisor, channels: channels)
         }
         func convolution(_ input: TensorShape, _ outputs: Int, kernel: Int = 1, stride: Int = 1) -> Convolution {
             Convolution(inputShape: input, outputChannels: outputs, kernelSize: kernel, stride: stride,
@@ -145,7 +115,7 @@ struct BenchCommand: ParsableCommand {
             OperationBenchmark(label: label, operation: operation, needsInputGradient: !image)
         }
         return [
-            timed("features.0 conv 3x3 s2", convolution(shape(1, channels), 16, kernel: 3, stride: 2), image: true),
+            timed("features.0 conv 3x3 s2", convolution(shape(1, step.channels), 16, kernel: 3, stride: 2), image: true),
             timed("features.1 depthwise 3x3 s2", depthwise(shape(2, 16), kernel: 3, stride: 2)),
             timed("features.2 expand 1x1", convolution(shape(4, 16), 72)),
             timed("features.2 depthwise 3x3 s2", depthwise(shape(4, 72), kernel: 3, stride: 2)),

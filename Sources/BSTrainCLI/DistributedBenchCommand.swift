@@ -2,7 +2,6 @@ import ArgumentParser
 import Benchmarks
 import Distributed
 import Foundation
-import Losses
 import Networks
 import Training
 
@@ -23,22 +22,9 @@ struct DistributedBenchCommand: ParsableCommand {
 
     @Option(help: "Network.")
     var model: NetworkKind = .mobileNetV3Small
-    @Option(help: "Loss: ce, ce+bst, ce+triplet or ce+lifted.")
-    var loss: LossKind = .crossEntropyPlusBST
     @Option(help: "Global batch N_b, split over the ranks.")
     var batch = 36
-    @Option(help: "Image side in pixels, a multiple of 32.")
-    var imageSize = 128
-    @Option(help: "1 (grey) or 3 (colour) input channels.")
-    var channels = 1
-    @Option(help: "Classes of the classifier head (labels cycle through them).")
-    var classes = 2
-    @Option(help: "Timed steps.")
-    var steps = 10
-    @Option(help: "Untimed steps first.")
-    var warmup = 2
-    @Option(help: "Threads per rank for the engine and OpenBLAS.")
-    var threads = 1
+    @OptionGroup var step: StepBenchmarkOptions
     @Option(name: .customLong("bucket-mb"), help: "Size of the gradient all-reduce buckets in MB.")
     var bucketMegabytes: Double = 4
     @Flag(help: "Batch-norm statistics over the global batch (their reductions count as compute).")
@@ -47,14 +33,6 @@ struct DistributedBenchCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
-        guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more, got \(warmup)") }
-        guard imageSize >= 32, imageSize % 32 == 0 else {
-            throw ValidationError("--image-size must be a positive multiple of 32, got \(imageSize)")
-        }
-        guard channels == 1 || channels == 3 else { throw ValidationError("--channels must be 1 or 3, got \(channels)") }
-        guard classes >= 2 else { throw ValidationError("--classes must be at least 2, got \(classes)") }
-        guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
         guard bucketMegabytes > 0 else { throw ValidationError("--bucket-mb must be positive, got \(bucketMegabytes)") }
     }
 
@@ -62,16 +40,15 @@ struct DistributedBenchCommand: ParsableCommand {
         try runOnEveryRank { communicator in
             let placement = try communicator.placementSummary()
             let benchmark = DistributedStepBenchmark(
-                network: model, imageSize: imageSize, channels: channels, classes: classes, globalBatch: batch,
-                loss: try LossConfiguration(kind: loss), threads: threads,
+                try step.settings(network: model, batch: batch),
                 bucketFloats: Int(bucketMegabytes * 1_000_000 / 4), synchronizedBatchNorm: syncBn)
-            let result = try benchmark.run(steps: steps, warmup: warmup, communicator: communicator)
+            let result = try benchmark.run(communicator: communicator)
             guard communicator.isRoot else { return }
             let oversubscription = oversubscriptionNote(ranks: communicator.worldSize)
             if json {
                 let fields: [String: Any] = [
                     "ranks": result.ranks, "placement": placement, "model": model.rawValue, "batch": batch,
-                    "image_size": imageSize, "threads": threads, "steps": result.steps,
+                    "image_size": step.imageSize, "threads": step.threads, "steps": result.steps,
                     "step_ms": result.stepSeconds * 1e3, "compute_ms": result.computeSeconds * 1e3,
                     "communication_ms": result.communicationSeconds * 1e3, "images_per_second": result.imagesPerSecond,
                     "oversubscribed": oversubscription ?? "",
@@ -79,7 +56,7 @@ struct DistributedBenchCommand: ParsableCommand {
                 let data = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             } else {
-                print("\(placement); \(model.rawValue), global batch \(batch), \(imageSize) px, \(threads) thread(s) per rank")
+                print("\(placement); \(model.rawValue), global batch \(batch), \(step.imageSize) px, \(step.threads) thread(s) per rank")
                 print(String(
                     format: "per step: %.1f ms wall, %.1f ms compute, %.1f ms communication; %.1f images/s",
                     result.stepSeconds * 1e3, result.computeSeconds * 1e3, result.communicationSeconds * 1e3,
@@ -95,7 +72,7 @@ struct DistributedBenchCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let localRanks = environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap(Int.init) ?? ranks
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        guard localRanks * threads > cores else { return nil }
-        return "oversubscribed: \(localRanks) rank(s) x \(threads) thread(s) on \(cores) core(s); ranks share cores, so this measures contention, not scaling"
+        guard localRanks * step.threads > cores else { return nil }
+        return "oversubscribed: \(localRanks) rank(s) x \(step.threads) thread(s) on \(cores) core(s); ranks share cores, so this measures contention, not scaling"
     }
 }

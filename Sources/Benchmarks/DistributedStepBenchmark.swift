@@ -10,28 +10,15 @@ import Training
 /// given number of ranks (`bstrain bench-dist`). Every rank calls `run`; the global batch is
 /// split over the ranks as in training (strong scaling: the same work per step at any rank count).
 public struct DistributedStepBenchmark {
-    public var network: NetworkKind
-    public var imageSize: Int
-    public var channels: Int
-    public var classes: Int
-    /// Global batch N_b, split over the ranks.
-    public var globalBatch: Int
-    public var loss: LossConfiguration
-    public var threads: Int
+    /// The step timed; its batch is the global batch N_b, split over the ranks.
+    public var settings: StepBenchmarkSettings
+    /// Floats per gradient all-reduce bucket.
     public var bucketFloats: Int
+    /// Batch-norm statistics over the global batch.
     public var synchronizedBatchNorm: Bool
 
-    public init(
-        network: NetworkKind, imageSize: Int, channels: Int, classes: Int, globalBatch: Int,
-        loss: LossConfiguration, threads: Int, bucketFloats: Int, synchronizedBatchNorm: Bool
-    ) {
-        self.network = network
-        self.imageSize = imageSize
-        self.channels = channels
-        self.classes = classes
-        self.globalBatch = globalBatch
-        self.loss = loss
-        self.threads = threads
+    public init(_ settings: StepBenchmarkSettings, bucketFloats: Int, synchronizedBatchNorm: Bool) {
+        self.settings = settings
         self.bucketFloats = bucketFloats
         self.synchronizedBatchNorm = synchronizedBatchNorm
     }
@@ -49,10 +36,11 @@ public struct DistributedStepBenchmark {
         public var imagesPerSecond: Double
     }
 
-    /// Runs `warmup` untimed steps, then `steps` timed ones. Collective: every rank must call it.
+    /// Runs the settings' untimed steps, then its timed ones. Collective: every rank must call it.
     /// - Throws: `TrainingError` when the global batch is below 2 or below the rank count.
-    public func run(steps: Int, warmup: Int, communicator: Communicator) throws -> Result {
-        precondition(steps > 0 && warmup >= 0)
+    public func run(communicator: Communicator) throws -> Result {
+        let globalBatch = settings.batch, steps = settings.steps
+        precondition(steps > 0 && settings.warmUp >= 0)
         guard globalBatch >= 2 else {
             throw TrainingError.invalidOption(
                 name: "--batch", value: "\(globalBatch)", expected: "at least 2: the similarity losses compare samples within a batch")
@@ -60,32 +48,32 @@ public struct DistributedStepBenchmark {
         guard globalBatch >= communicator.worldSize else {
             throw TrainingError.batchTooSmallForRanks(batch: globalBatch, ranks: communicator.worldSize)
         }
-        BLAS.setThreads(threads)
+        BLAS.setThreads(settings.threads)
         let slice = communicator.sliceRange(total: globalBatch)
         let model = try Model(
-            kind: network, imageSize: imageSize, channels: channels, classes: classes,
+            kind: settings.network, imageSize: settings.imageSize, channels: settings.channels, classes: settings.classes,
             batchCapacity: max(2, slice.count))
         model.executor.initializeParameters(seed: 1)
         if synchronizedBatchNorm { model.synchronizeBatchNorm(over: communicator) }
         try model.broadcastParameters(communicator)
         let step = try TrainingStep(
-            model: model, communicator: communicator, loss: loss, globalBatch: globalBatch, bucketFloats: bucketFloats)
+            model: model, communicator: communicator, loss: settings.loss, globalBatch: globalBatch, bucketFloats: bucketFloats)
         let optimizer = Adam(parameterCount: model.parameterCount)
 
         // The same random global batch at any rank count: sample i's pixels are keyed by i.
-        let sampleSize = imageSize * imageSize * channels
+        let sampleSize = settings.imageSize * settings.imageSize * settings.channels
         for (row, sample) in slice.enumerated() {
             var generator = SplitMix64(seed: SplitMix64.key(0xBE4C, UInt64(sample)))
             for index in 0..<sampleSize { model.executor.input[row * sampleSize + index] = generator.nextNormal() }
         }
-        let labels = slice.map { $0 % classes }
-        let context = RunContext(batch: slice.count, training: true, threads: threads, firstGlobalSample: slice.lowerBound)
+        let labels = slice.map { $0 % settings.classes }
+        let context = RunContext(batch: slice.count, training: true, threads: settings.threads, firstGlobalSample: slice.lowerBound)
 
         func trainingStep() throws {
             _ = try step.run(localCount: slice.count, labels: labels, globalCount: globalBatch, context: context)
             optimizer.step(parameters: model.executor.parameters, gradients: model.executor.parameterGradients)
         }
-        for _ in 0..<warmup { try trainingStep() }
+        for _ in 0..<settings.warmUp { try trainingStep() }
         try communicator.barrier()
         let start = monotonicSeconds()
         var busy = 0.0

@@ -34,7 +34,7 @@ public struct StepBenchmarkReport {
         ]
         guard profiled > 0 else { return lines }
         lines.append(String(format: "breakdown of a profiled step (%.1f ms, mean of %d, per-node timers on):",
-                            milliseconds(profiled), settings.profiledSteps))
+                            milliseconds(profiled), result.profiledSteps))
         var rows = [["part", "forward ms", "backward ms", "total ms", "share"]]
         for share in result.breakdown {
             // Forward and backward apply to the network's operations, not to the step's own parts.

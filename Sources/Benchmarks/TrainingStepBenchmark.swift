@@ -14,42 +14,6 @@ import Training
 /// executor timing every node, gives the breakdown by operation kind, because the timer calls
 /// around each node add a little time of their own.
 public final class TrainingStepBenchmark {
-    /// What to time.
-    public struct Settings: Sendable {
-        public var network: NetworkKind
-        public var batch: Int
-        public var imageSize: Int
-        public var channels: Int
-        public var classes: Int
-        public var threads: Int
-        /// Timed steps; the median and spread are taken over them.
-        public var steps: Int
-        /// Untimed steps first, so buffers are touched and caches and BLAS threads are warm.
-        public var warmUp: Int
-        /// Steps run with the executor's profile, for the breakdown.
-        public var profiledSteps: Int
-        public var loss: LossConfiguration
-        public var seed: UInt64
-
-        public init(
-            network: NetworkKind, batch: Int = 36, imageSize: Int = 128, channels: Int = 1, classes: Int = 2,
-            threads: Int = 1, steps: Int = 10, warmUp: Int = 3, profiledSteps: Int = 3,
-            loss: LossConfiguration, seed: UInt64 = 0xBE7C
-        ) {
-            self.network = network
-            self.batch = batch
-            self.imageSize = imageSize
-            self.channels = channels
-            self.classes = classes
-            self.threads = threads
-            self.steps = steps
-            self.warmUp = warmUp
-            self.profiledSteps = profiledSteps
-            self.loss = loss
-            self.seed = seed
-        }
-    }
-
     /// Where the time of one profiled step went.
     public struct Share: Sendable {
         /// An `OperationKind`'s name, or "loss", "optimizer", "zero gradients", "rest of the step".
@@ -60,7 +24,9 @@ public final class TrainingStepBenchmark {
     }
 
     public struct Result: Sendable {
-        public var settings: Settings
+        public var settings: StepBenchmarkSettings
+        /// Steps the breakdown is the mean of.
+        public var profiledSteps: Int
         /// Seconds of each timed step, sorted.
         public var stepSeconds: [Double]
         /// Multiply-accumulates of convolutions and linear layers in one forward pass of the batch.
@@ -94,7 +60,11 @@ public final class TrainingStepBenchmark {
         public var profiledStepSeconds: Double { breakdown.reduce(0) { $0 + $1.seconds } }
     }
 
-    public let settings: Settings
+    public let settings: StepBenchmarkSettings
+    /// Steps run with the executor's profile, for the breakdown.
+    public let profiledSteps: Int
+    /// Seed of the parameters, the images, the labels and the steps' random draws.
+    public let seed: UInt64
     private let model: Model
     private let step: TrainingStep
     private let optimizer: Adam
@@ -108,18 +78,20 @@ public final class TrainingStepBenchmark {
 
     /// Builds the network, its executor and the step, and fills the input with seeded values.
     /// - Throws: `NetworkError` for an unsupported shape, `LossError` for a bad loss setting.
-    public init(_ settings: Settings) throws {
-        precondition(settings.batch >= 2 && settings.steps >= 1 && settings.warmUp >= 0 && settings.profiledSteps >= 0)
+    public init(_ settings: StepBenchmarkSettings, profiledSteps: Int = 3, seed: UInt64 = 0xBE7C) throws {
+        precondition(settings.batch >= 2 && settings.steps >= 1 && settings.warmUp >= 0 && profiledSteps >= 0)
         self.settings = settings
+        self.profiledSteps = profiledSteps
+        self.seed = seed
         model = try Model(
             kind: settings.network, imageSize: settings.imageSize, channels: settings.channels,
             classes: settings.classes, batchCapacity: settings.batch)
-        model.executor.initializeParameters(seed: settings.seed)
+        model.executor.initializeParameters(seed: seed)
         step = try TrainingStep(
             model: model, communicator: SingleProcessCommunicator(), loss: settings.loss,
             globalBatch: settings.batch, bucketFloats: model.parameterCount)
         optimizer = Adam(parameterCount: model.parameterCount)
-        var generator = SplitMix64(seed: settings.seed)
+        var generator = SplitMix64(seed: seed)
         let imageFloats = settings.batch * model.graph.inputShape.elementCount
         Initializer.uniform(bound: 1).fill(
             UnsafeMutableBufferPointer(start: model.executor.input, count: imageFloats), using: &generator)
@@ -142,21 +114,21 @@ public final class TrainingStepBenchmark {
         var times: [Double] = []
         times.reserveCapacity(settings.steps)
         for _ in 0..<settings.steps {
-            let start = clockSeconds()
+            let start = monotonicSeconds()
             try runStep()
-            times.append(clockSeconds() - start)
+            times.append(monotonicSeconds() - start)
         }
         let peakAfter = peakResidentBytes()
 
         return Result(
-            settings: settings, stepSeconds: times.sorted(),
+            settings: settings, profiledSteps: profiledSteps, stepSeconds: times.sorted(),
             forwardMultiplyAccumulates: arithmeticMultiplyAccumulates(),
             peakResidentBytes: peakAfter, peakGrowthDuringStepsBytes: peakAfter - peakBefore,
             breakdown: try profiledBreakdown(), parameterCount: model.parameterCount)
     }
 
     private func context(step index: Int) -> RunContext {
-        RunContext(batch: settings.batch, training: true, threads: settings.threads, seed: settings.seed, step: UInt64(index))
+        RunContext(batch: settings.batch, training: true, threads: settings.threads, seed: seed, step: UInt64(index))
     }
 
     private func runStep(index: Int = 0) throws {
@@ -168,22 +140,22 @@ public final class TrainingStepBenchmark {
     /// and zeroing the gradients timed on their own; and the rest of the step (label and
     /// embedding copies, the one-rank collectives, the executor's loop and the timer calls).
     private func profiledBreakdown() throws -> [Share] {
-        guard settings.profiledSteps > 0 else { return [] }
+        guard profiledSteps > 0 else { return [] }
         let executor = model.executor
         let profile = ExecutionProfile(nodeCount: model.graph.nodes.count)
         executor.profile = profile
         defer { executor.profile = nil }
         var zeroing = 0.0, stepTotal = 0.0, optimizing = 0.0, lossTotal = 0.0
-        for index in 0..<settings.profiledSteps {
+        for index in 0..<profiledSteps {
             // Zeroing is idempotent, so this call does the same work as the step's own.
-            let zeroStart = clockSeconds()
+            let zeroStart = monotonicSeconds()
             executor.zeroGradients()
-            zeroing += clockSeconds() - zeroStart
-            let start = clockSeconds()
+            zeroing += monotonicSeconds() - zeroStart
+            let start = monotonicSeconds()
             _ = try step.run(localCount: settings.batch, labels: labels, globalCount: settings.batch, context: context(step: index))
-            let optimizerStart = clockSeconds()
+            let optimizerStart = monotonicSeconds()
             optimizer.step(parameters: executor.parameters, gradients: executor.parameterGradients)
-            optimizing += clockSeconds() - optimizerStart
+            optimizing += monotonicSeconds() - optimizerStart
             stepTotal += optimizerStart - start
             lossTotal += try timeLoss()
         }
@@ -195,7 +167,7 @@ public final class TrainingStepBenchmark {
             backward[kind, default: 0] += profile.backwardSeconds[index]
         }
         let network = forward.values.reduce(0, +) + backward.values.reduce(0, +)
-        let steps = Double(settings.profiledSteps)
+        let steps = Double(profiledSteps)
         var shares = OperationKind.allCases.compactMap { kind -> Share? in
             guard let seconds = forward[kind] else { return nil }
             return Share(part: kind.rawValue, forwardSeconds: seconds / steps, backwardSeconds: backward[kind, default: 0] / steps)
@@ -211,7 +183,7 @@ public final class TrainingStepBenchmark {
     /// embeddings the last forward left: the same work the step does between forward and backward.
     private func timeLoss() throws -> Double {
         let executor = model.executor
-        let start = clockSeconds()
+        let start = monotonicSeconds()
         try lossLabels.withUnsafeBufferPointer { labels in
             try logitsGradient.withUnsafeMutableBufferPointer { gradient in
                 _ = try SoftmaxCrossEntropy.evaluate(
@@ -226,7 +198,7 @@ public final class TrainingStepBenchmark {
                 }
             }
         }
-        return clockSeconds() - start
+        return monotonicSeconds() - start
     }
 
     private func arithmeticMultiplyAccumulates() -> Int {
@@ -251,11 +223,4 @@ private func peakResidentBytes() -> Int {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return usage.ru_maxrss * 1024
-}
-
-/// Seconds on the monotonic clock; reading it allocates nothing.
-private func clockSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }

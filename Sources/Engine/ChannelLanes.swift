@@ -10,6 +10,10 @@ protocol ChannelLanes {
     static func + (left: Self, right: Self) -> Self
     static func - (left: Self, right: Self) -> Self
     static func * (left: Self, right: Self) -> Self
+}
+
+/// Lanes that max pooling runs on: eight channels in a vector, or one `Float` for the rest.
+protocol MaximumLanes: ChannelLanes {
     /// Replaces the lanes of `self` where `candidate` is larger, and sets `winner` there to
     /// `index`: one step of max pooling.
     mutating func keepMaximum(_ candidate: Self, index: Float, winner: inout Self)
@@ -75,6 +79,19 @@ func addFloats(_ count: Int, from source: UnsafePointer<Float>, to destination: 
 /// Eight adjacent channels, the direct kernels' usual block.
 extension SIMD8: ChannelLanes where Scalar == Float {}
 
+// Written on the concrete SIMD8<Float>, `.>` and `replace(with:where:)` compile to a vector
+// compare and blend. Written once for every `SIMD` with Float lanes (as the loads above are),
+// they went lane by lane through the generic SIMD code: max pooling's forward was 20 to 35
+// times slower than this (`bstrain bench --ops`).
+extension SIMD8: MaximumLanes where Scalar == Float {
+    @inline(__always)
+    mutating func keepMaximum(_ candidate: Self, index: Float, winner: inout Self) {
+        let larger = candidate .> self
+        self.replace(with: candidate, where: larger)
+        winner.replace(with: index, where: larger)
+    }
+}
+
 /// Four adjacent channels, for kernels that keep many lane values live at once (depthwise
 /// backward): sixteen SSE registers hold them as SIMD4 but not as SIMD8. Also half of an
 /// interleaved SIMD8, for the channel shuffle.
@@ -91,13 +108,6 @@ extension ChannelLanes where Self: SIMD, Scalar == Float {
     func store(to pointer: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: Self.self)
     }
-
-    @inline(__always)
-    mutating func keepMaximum(_ candidate: Self, index: Float, winner: inout Self) {
-        let larger = candidate .> self
-        self.replace(with: candidate, where: larger)
-        winner.replace(with: index, where: larger)
-    }
 }
 
 extension Float: ChannelLanes {
@@ -109,7 +119,9 @@ extension Float: ChannelLanes {
 
     @inline(__always)
     func store(to pointer: UnsafeMutablePointer<Float>) { pointer.pointee = self }
+}
 
+extension Float: MaximumLanes {
     @inline(__always)
     mutating func keepMaximum(_ candidate: Float, index: Float, winner: inout Float) {
         if candidate > self {

@@ -1,14 +1,23 @@
 import Support
 
-/// Max pooling over k x k windows (padding never wins: padded cells count as -inf).
-public final class MaxPool: Operation {
+/// What max and average pooling share: a k x k window moved by `stride` over their one input,
+/// with `padding` cells on every side, and the output shape that gives.
+public struct PoolingWindow: Sendable {
+    /// The one input, as `Operation.inputShapes` lists it.
     public let inputShapes: [TensorShape]
     public let outputShape: TensorShape
     public let kernelSize: Int
     public let stride: Int
     public let padding: Int
+    /// Where the window lands on each axis of the input plane.
+    let plane: PlaneWindow
 
-    public init(inputShape: TensorShape, kernelSize: Int, stride: Int, padding: Int = 0) {
+    /// - Parameters:
+    ///   - inputShape: the input, (H, W, C); the output has the same channels.
+    ///   - kernelSize: the window's side k.
+    ///   - stride: how far the window moves between outputs.
+    ///   - padding: cells added on every side, at most k / 2.
+    public init(inputShape: TensorShape, kernelSize: Int, stride: Int, padding: Int) {
         // PyTorch's bound: with more padding a window could lie wholly on padding.
         precondition(padding <= kernelSize / 2, "pooling padding \(padding) exceeds half the kernel \(kernelSize)")
         inputShapes = [inputShape]
@@ -17,6 +26,19 @@ public final class MaxPool: Operation {
         self.kernelSize = kernelSize
         self.stride = stride
         self.padding = padding
+        plane = PlaneWindow(input: inputShape, kernel: kernelSize, stride: stride, padding: padding)
+    }
+}
+
+/// Max pooling over k x k windows (padding never wins: padded cells count as -inf).
+public final class MaxPool: Operation {
+    public let window: PoolingWindow
+    public var inputShapes: [TensorShape] { window.inputShapes }
+    public var outputShape: TensorShape { window.outputShape }
+
+    /// See `PoolingWindow.init` for the parameters.
+    public init(inputShape: TensorShape, kernelSize: Int, stride: Int, padding: Int = 0) {
+        window = PoolingWindow(inputShape: inputShape, kernelSize: kernelSize, stride: stride, padding: padding)
     }
 
     public var kind: OperationKind { .pooling }
@@ -26,24 +48,24 @@ public final class MaxPool: Operation {
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
         let channels = outputShape.channels
-        let window = PlaneWindow(input: inputShapes[0], kernel: kernelSize, stride: stride, padding: padding)
+        let plane = window.plane
         let input = io.inputs[0]
         forEachOutputRow(of: self, context) { sample, outputY in
-            let rows = window.vertical.validOffsets(outputY)
-            let top = window.vertical.start(outputY)
+            let rows = plane.vertical.validOffsets(outputY)
+            let top = plane.vertical.start(outputY)
             let sampleInput = input + sample * inputShapes[0].elementCount
             for outputX in 0..<outputShape.width {
                 let offset = ((sample * outputShape.height + outputY) * outputShape.width + outputX) * channels
-                let columns = window.horizontal.validOffsets(outputX)
-                let left = window.horizontal.start(outputX)
+                let columns = plane.horizontal.validOffsets(outputX)
+                let left = plane.horizontal.start(outputX)
                 // Winning pixels are stored as floats: exact while H·W < 2^24. Starting from the
                 // first cell, a window of -inf or NaN still names a pixel of its own.
-                let first = Float(window.firstPixel(outputY: outputY, outputX: outputX))
-                func block<Lanes: ChannelLanes>(_: Lanes.Type, _ channel: Int) {
+                let first = Float(plane.firstPixel(outputY: outputY, outputX: outputX))
+                func block<Lanes: MaximumLanes>(_: Lanes.Type, _ channel: Int) {
                     var maximum = Lanes(repeating: -.infinity)
                     var winner = Lanes(repeating: first)
                     for dy in rows {
-                        let rowPixel = (top + dy) * window.width + left
+                        let rowPixel = (top + dy) * plane.width + left
                         for dx in columns {
                             maximum.keepMaximum(Lanes(loadingFrom: sampleInput + (rowPixel + dx) * channels + channel),
                                                 index: Float(rowPixel + dx), winner: &winner)
@@ -78,42 +100,34 @@ public final class MaxPool: Operation {
 /// Average pooling over k x k windows; padded cells count in the divisor
 /// (PyTorch's default, count_include_pad = true).
 public final class AveragePool: Operation {
-    public let inputShapes: [TensorShape]
-    public let outputShape: TensorShape
-    public let kernelSize: Int
-    public let stride: Int
-    public let padding: Int
+    public let window: PoolingWindow
+    public var inputShapes: [TensorShape] { window.inputShapes }
+    public var outputShape: TensorShape { window.outputShape }
 
+    /// See `PoolingWindow.init` for the parameters.
     public init(inputShape: TensorShape, kernelSize: Int, stride: Int, padding: Int = 0) {
-        // PyTorch's bound: with more padding a window could lie wholly on padding.
-        precondition(padding <= kernelSize / 2, "pooling padding \(padding) exceeds half the kernel \(kernelSize)")
-        inputShapes = [inputShape]
-        outputShape = inputShape.slidingWindowOutput(
-            kernelSize: kernelSize, stride: stride, padding: padding, channels: inputShape.channels)
-        self.kernelSize = kernelSize
-        self.stride = stride
-        self.padding = padding
+        window = PoolingWindow(inputShape: inputShape, kernelSize: kernelSize, stride: stride, padding: padding)
     }
 
     public var kind: OperationKind { .pooling }
 
     public func forward(_ io: OperationIO, _ context: RunContext) {
         let channels = outputShape.channels
-        let window = PlaneWindow(input: inputShapes[0], kernel: kernelSize, stride: stride, padding: padding)
-        let scale = 1 / Float(kernelSize * kernelSize)
+        let plane = window.plane
+        let scale = 1 / Float(window.kernelSize * window.kernelSize)
         let input = io.inputs[0]
         forEachOutputRow(of: self, context) { sample, outputY in
-            let rows = window.vertical.validOffsets(outputY)
-            let top = window.vertical.start(outputY)
+            let rows = plane.vertical.validOffsets(outputY)
+            let top = plane.vertical.start(outputY)
             let sampleInput = input + sample * inputShapes[0].elementCount
             for outputX in 0..<outputShape.width {
                 let result = io.output + ((sample * outputShape.height + outputY) * outputShape.width + outputX) * channels
-                let columns = window.horizontal.validOffsets(outputX)
-                let left = window.horizontal.start(outputX)
+                let columns = plane.horizontal.validOffsets(outputX)
+                let left = plane.horizontal.start(outputX)
                 func block<Lanes: ChannelLanes>(_: Lanes.Type, _ channel: Int) {
                     var sum = Lanes(repeating: 0)
                     for dy in rows {
-                        let row = sampleInput + ((top + dy) * window.width + left) * channels + channel
+                        let row = sampleInput + ((top + dy) * plane.width + left) * channels + channel
                         for dx in columns { sum += Lanes(loadingFrom: row + dx * channels) }
                     }
                     (sum * Lanes(repeating: scale)).store(to: result + channel)
@@ -126,23 +140,23 @@ public final class AveragePool: Operation {
     public func backward(_ io: OperationIO, _ context: RunContext) {
         guard let inputGradient = io.inputGradients[0] else { return }
         let channels = outputShape.channels
-        let window = PlaneWindow(input: inputShapes[0], kernel: kernelSize, stride: stride, padding: padding)
-        let scale = 1 / Float(kernelSize * kernelSize)
+        let plane = window.plane
+        let scale = 1 / Float(window.kernelSize * window.kernelSize)
         // Windows may overlap or leave pixels out: each window's share is added.
         forEachSample(of: self, context) { sample in
             let sampleGradient = inputGradient + sample * inputShapes[0].elementCount
             for outputY in 0..<outputShape.height {
-                let rows = window.vertical.validOffsets(outputY)
-                let top = window.vertical.start(outputY)
+                let rows = plane.vertical.validOffsets(outputY)
+                let top = plane.vertical.start(outputY)
                 for outputX in 0..<outputShape.width {
                     let gradient = io.outputGradient
                         + ((sample * outputShape.height + outputY) * outputShape.width + outputX) * channels
-                    let columns = window.horizontal.validOffsets(outputX)
-                    let left = window.horizontal.start(outputX)
+                    let columns = plane.horizontal.validOffsets(outputX)
+                    let left = plane.horizontal.start(outputX)
                     func block<Lanes: ChannelLanes>(_: Lanes.Type, _ channel: Int) {
                         let share = Lanes(loadingFrom: gradient + channel) * Lanes(repeating: scale)
                         for dy in rows {
-                            let row = sampleGradient + ((top + dy) * window.width + left) * channels + channel
+                            let row = sampleGradient + ((top + dy) * plane.width + left) * channels + channel
                             for dx in columns { Lanes.add(share, to: row + dx * channels) }
                         }
                     }

@@ -8,10 +8,10 @@ import Training
 @Suite struct TrainingStepBenchmarkTests {
     /// `tiny` at 32 x 32: a few debug-build steps take well under a second.
     static func run(loss: LossKind = .crossEntropyPlusBST, profiledSteps: Int = 1) throws -> TrainingStepBenchmark.Result {
-        let settings = TrainingStepBenchmark.Settings(
-            network: .tiny, batch: 4, imageSize: 32, channels: 1, classes: 2, threads: 1, steps: 3, warmUp: 1,
-            profiledSteps: profiledSteps, loss: try LossConfiguration(kind: loss))
-        return try TrainingStepBenchmark(settings).run()
+        let settings = StepBenchmarkSettings(
+            network: .tiny, batch: 4, imageSize: 32, channels: 1, classes: 2, loss: try LossConfiguration(kind: loss),
+            threads: 1, steps: 3, warmUp: 1)
+        return try TrainingStepBenchmark(settings, profiledSteps: profiledSteps).run()
     }
 
     @Test func reportsEveryTimedStepSortedWithQuantilesBetweenTheExtremes() throws {
