@@ -40,8 +40,12 @@ struct TrainCommand: ParsableCommand {
     var runOptions: RunOptions
     @OptionGroup(title: "Data")
     var data: DataOptions
+    @OptionGroup(title: "Data")
+    var augmentation: AugmentationOptions
     @OptionGroup(title: "Metric loss")
     var metricLoss: MetricLossOptions
+    @OptionGroup(title: "Generalization")
+    var generalization: GeneralizationOptions
     @OptionGroup(title: "Optimisation")
     var optimization: OptimizationOptions
     @OptionGroup(title: "Execution")
@@ -59,7 +63,7 @@ struct TrainCommand: ParsableCommand {
             configuration.runDir = resume
         }
         if let config { configuration = try TrainingConfiguration.load(yamlFile: config) }
-        return try configuration.replacing(with: [runOptions, data, metricLoss, optimization, execution])
+        return try configuration.replacing(with: [runOptions, data, augmentation, metricLoss, generalization, optimization, execution])
     }
 
     func run() throws {

@@ -43,8 +43,6 @@ struct DataOptions: TrainingOptionGroup {
     var imageSize: Int?
     @Option(help: .training("1 (grey) or 3 (colour) input channels.", default: \.channels))
     var channels: Int?
-    @Flag(inversion: .prefixedNo, help: .training("Augment on the fly: rotations by 90/180/270, flips, ±5-pixel shifts (paper §3.5).", default: \.augment))
-    var augment: Bool?
     @Flag(inversion: .prefixedNo, help: .training("Skip corrupt or non-JPEG files (listed in skipped.csv) instead of stopping.", default: \.skipBad))
     var skipBad: Bool?
     @Option(help: .training(InferenceOptions.maxImagePixelsHelp, default: \.maxImagePixels))
@@ -53,6 +51,35 @@ struct DataOptions: TrainingOptionGroup {
     var groupsPerClass: String?
     @Option(help: .training("Batch composition: ratio (groups in proportion to their size), balanced or random.", default: \.batchMode))
     var batchMode: BatchMode?
+}
+
+/// On-the-fly augmentation, a group of its own because `--no-augment`, kept from when
+/// `--augment` was a switch, sets the same configuration property as `--augment`.
+struct AugmentationOptions: TrainingOptionGroup {
+    // Parsed `.next`: `.scanningForValue`, the default, takes `--augment=radiograph --lr 1` as a
+    // bare `--augment` because an option follows.
+    @Option(defaultAsFlag: AugmentationKind.paper, parsing: .next, help: .training("""
+        Augment every sample afresh each epoch: paper (the default when no set is named) rotates by \
+        90/180/270°, flips and shifts by up to 5 pixels (paper §3.5); radiograph rotates by up to 10°, \
+        scales by 0.9-1.1, shifts by up to 8 %, and jitters brightness and contrast by up to 10 % and \
+        gamma within 0.8-1.25, without flips (chest X-rays have a left and a right); none turns it off.
+        """, default: \.augment))
+    var augment: AugmentationKind?
+    @Flag(name: .customLong("no-augment"), help: "The same as --augment none.")
+    var noAugment = false
+
+    func validate() throws {
+        if noAugment, let augment, augment != .none {
+            throw ValidationError("--augment \(augment.rawValue) and --no-augment contradict each other: give one")
+        }
+    }
+
+    private enum EncodedKeys: String, CodingKey { case augment }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: EncodedKeys.self)
+        try container.encode(noAugment ? AugmentationKind.none : augment, forKey: .augment)
+    }
 }
 
 /// The metric loss added to cross-entropy, L = CE + λ·metric loss (eq. 7).
@@ -69,6 +96,15 @@ struct MetricLossOptions: TrainingOptionGroup {
         plain, x², is the literal text and rewards negatives for being similar; linear, x, for ablation.
         """, default: \.bstSquare))
     var bstSquare: BatchSimilarityTripletLoss.Square?
+}
+
+/// What makes a model trained on some patients hold up on others (docs/method.md,
+/// "Generalization options"). Each is off by default.
+struct GeneralizationOptions: TrainingOptionGroup {
+    @Option(help: .training(
+        "Label smoothing ε of the training cross-entropy: targets (1 − ε)·one-hot + ε/classes, 0 ≤ ε < 1; 0 is off.",
+        default: \.labelSmoothing))
+    var labelSmoothing: Double?
 }
 
 /// The optimizer and the schedule (paper §3.1).
@@ -164,3 +200,4 @@ extension Flag: @retroactive Encodable where Value: Encodable {
 // The training options' choices as command-line values (BatchMode's is in DataCommand.swift); `--help` lists their names.
 extension LogFormat: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
+extension AugmentationKind: ExpressibleByArgument {}

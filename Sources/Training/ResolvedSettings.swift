@@ -18,7 +18,7 @@ struct ResolvedSettings {
     init(_ configuration: TrainingConfiguration, worldSize: Int) throws {
         loss = try LossConfiguration(
             kind: configuration.loss, margin: configuration.margin.map { Float($0) }, lambda: Float(configuration.lambda),
-            square: configuration.bstSquare)
+            square: configuration.bstSquare, labelSmoothing: Float(configuration.labelSmoothing))
         optimizer = configuration.optimizer
         guard configuration.lr > 0, configuration.lr.isFinite else {
             throw TrainingError.invalidOption(name: "--lr", value: "\(configuration.lr)", expected: "a positive learning rate such as 0.001")

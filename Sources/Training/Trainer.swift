@@ -118,7 +118,7 @@ public final class Trainer {
             bucketFloats: Int(configuration.bucketMB * 1_000_000 / 4))
         let evaluator = try Evaluator(model: model, loss: settings.loss, metricChunk: configuration.batch, threads: settings.threads)
         let loader = BatchLoader(
-            cache: data.train, augmentation: configuration.augment ? .paper : .none, seed: configuration.seed,
+            cache: data.train, augmentation: configuration.augment, seed: configuration.seed,
             maxBatchSize: configuration.batch, rank: communicator.rank, worldSize: communicator.worldSize)
         let best = directory.flatMap { try? bestWeights(model: model, runDirectory: $0) }
         if state.stoppedEarly {

@@ -1,3 +1,4 @@
+import Data
 import Foundation
 import Losses
 import Networks
@@ -69,7 +70,7 @@ import Training
             val-fraction: 1e-1
             image-size: 128
             channels: 1
-            augment: false
+            augment: none
             skip-bad: false
             max-image-pixels: 89478485
             skip-nonfinite: false
@@ -79,6 +80,7 @@ import Training
             loss: ce+bst
             lambda: 1e+0
             bst-square: signed
+            label-smoothing: 0e+0
             optimizer: adam
             lr: 1e-3
             weight-decay: 0e+0
@@ -109,7 +111,7 @@ import Training
         #expect(TrainingConfiguration.optionName("earlyStoppingMinDelta") == "early-stopping-min-delta")
         #expect(TrainingConfiguration.optionName("bucketMB") == "bucket-mb")
         #expect(TrainingConfiguration.optionName("URLSession") == "url-session")
-        #expect(TrainingConfiguration.optionNames.count == 35)
+        #expect(TrainingConfiguration.optionNames.count == 36)
         #expect(Set(TrainingConfiguration.optionNames).count == TrainingConfiguration.optionNames.count)
     }
 
@@ -118,13 +120,13 @@ import Training
         var lr: Double? = 0.01
         var loss: LossKind? = .crossEntropyPlusLifted
         var val: String?
-        var augment: Bool?
+        var augment: AugmentationKind?
     }
 
     @Test func replacingSetsTheGivenOptionsAndKeepsTheOthers() throws {
         var base = TrainingConfiguration()
         base.val = "data/val"
-        base.augment = true
+        base.augment = .paper
         let replaced = try base.replacing(with: GivenOptions())
         var expected = base
         expected.lr = 0.01
