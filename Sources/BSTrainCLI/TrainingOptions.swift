@@ -109,7 +109,9 @@ struct GeneralizationOptions: TrainingOptionGroup {
 
 /// The optimizer and the schedule (paper §3.1).
 struct OptimizationOptions: TrainingOptionGroup {
-    @Option(help: .training("Optimizer.", default: \.optimizer))
+    @Option(help: .training(
+        "Optimizer: adam (the paper's; --weight-decay is L2), sgd, or adamw (Adam with --weight-decay decoupled: θ ← θ·(1 − lr·decay) each step).",
+        default: \.optimizer))
     var optimizer: OptimizerKind?
     @Option(help: .training("Initial learning rate.", default: \.lr))
     var lr: Double?

@@ -6,6 +6,8 @@ public enum OptimizerKind: String, CaseIterable, Sendable {
     case adam
     /// Stochastic gradient descent with momentum.
     case sgd
+    /// Adam with decoupled weight decay (Loshchilov and Hutter 2019).
+    case adamw
 
     /// A fresh optimizer of this kind over `parameterCount` parameters.
     /// - Parameter momentum: used by SGD only.
@@ -13,6 +15,8 @@ public enum OptimizerKind: String, CaseIterable, Sendable {
         switch self {
         case .adam: Adam(parameterCount: parameterCount, learningRate: learningRate, weightDecay: weightDecay)
         case .sgd: SGD(parameterCount: parameterCount, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+        case .adamw:
+            Adam(parameterCount: parameterCount, learningRate: learningRate, weightDecay: weightDecay, decoupledWeightDecay: true)
         }
     }
 }
