@@ -49,7 +49,11 @@ struct DataOptions: TrainingOptionGroup {
     var maxImagePixels: Int?
     @Option(help: .training("K-means data-mining groups per class: one count or one per class, e.g. \"2,3\".", default: \.groupsPerClass))
     var groupsPerClass: String?
-    @Option(help: .training("Batch composition: ratio (groups in proportion to their size), balanced or random.", default: \.batchMode))
+    @Option(help: .training("""
+        Batch composition: ratio (groups in proportion to their size, so classes as in the data), balanced \
+        (every group equally, so classes equally only when each has as many groups), class-balanced (every \
+        class equally, its groups in proportion to their size) or random (a plain shuffle).
+        """, default: \.batchMode))
     var batchMode: BatchMode?
 }
 

@@ -37,7 +37,23 @@ import Training
         let path = try temporaryFile("batch-mode: stratified\n")
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect { try TrainingConfiguration.load(yamlFile: path) } throws: { error in
-            "\(error)" == "--batch-mode stratified is not valid: expected one of ratio, balanced, random"
+            "\(error)" == "--batch-mode stratified is not valid: expected one of ratio, balanced, random, class-balanced"
+        }
+    }
+
+    @Test func augmentReadsTheSwitchOfOlderConfigFilesAsWellAsTheSetNames() throws {
+        let cases: [(String, AugmentationKind)] = [
+            ("true", .paper), ("false", .none), ("paper", .paper), ("radiograph", .radiograph), ("none", .none),
+        ]
+        for (value, expected) in cases {
+            let path = try temporaryFile("augment: \(value)\n")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            #expect(try TrainingConfiguration.load(yamlFile: path).augment == expected, "augment: \(value)")
+        }
+        let path = try temporaryFile("augment: sometimes\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect { try TrainingConfiguration.load(yamlFile: path) } throws: { error in
+            "\(error)" == "--augment sometimes is not valid: expected one of none, paper, radiograph"
         }
     }
 
