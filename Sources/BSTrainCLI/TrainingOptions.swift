@@ -109,6 +109,12 @@ struct GeneralizationOptions: TrainingOptionGroup {
         "Label smoothing ε of the training cross-entropy: targets (1 − ε)·one-hot + ε/classes, 0 ≤ ε < 1; 0 is off.",
         default: \.labelSmoothing))
     var labelSmoothing: Double?
+    @Option(help: .training("""
+        Decay d of an exponential moving average of the weights, θ̄ ← d·θ̄ + (1 − d)·θ after every step, \
+        0 ≤ d < 1 (e.g. 0.999, about the last 1000 steps): validation, best and last weights and the \
+        final report use θ̄; 0 is off.
+        """, default: \.ema))
+    var ema: Double?
 }
 
 /// The optimizer and the schedule (paper §3.1).
@@ -129,6 +135,14 @@ struct OptimizationOptions: TrainingOptionGroup {
     var epochs: Int?
     @Option(help: .training("Iterations per epoch.", default: "training images / batch, rounded up"))
     var iterationsPerEpoch: Int?
+    @Option(help: .training("""
+        Learning-rate schedule: plateau (multiply by --lr-factor when the training loss stalls for --lr-patience \
+        epochs, the paper's) or cosine (after --warmup-epochs of linear warm-up, from --lr down to --min-lr at \
+        the end of --epochs along half a cosine).
+        """, default: \.lrSchedule))
+    var lrSchedule: LearningRateSchedule?
+    @Option(help: .training("Epochs of linear warm-up from --lr/N to --lr before the cosine decay (--lr-schedule cosine).", default: \.warmupEpochs))
+    var warmupEpochs: Int?
     @Option(help: .training("Learning-rate reduction factor on a training-loss plateau.", default: \.lrFactor))
     var lrFactor: Double?
     @Option(help: .training("Epochs without training-loss improvement before the learning rate is reduced.", default: \.lrPatience))
@@ -207,3 +221,4 @@ extension Flag: @retroactive Encodable where Value: Encodable {
 extension LogFormat: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension AugmentationKind: ExpressibleByArgument {}
+extension LearningRateSchedule: ExpressibleByArgument {}

@@ -54,6 +54,7 @@ extension BatchSimilarityTripletLoss.Square: OptionChoice {}
 extension BatchMode: OptionChoice {}
 extension LogFormat: OptionChoice {}
 extension OptimizerKind: OptionChoice {}
+extension LearningRateSchedule: OptionChoice {}
 
 // `augment` was a switch before it named a set: `augment: true` in older config files means
 // the paper's set, `augment: false` none.

@@ -51,6 +51,12 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var earlyStoppingMinDelta: Double = 1e-4
     /// nil: one pass over the training images.
     public var iterationsPerEpoch: Int?
+    /// Decay of the parameters' exponential moving average, validated and saved instead of the
+    /// live weights; 0 is off.
+    public var ema: Double = 0
+    public var lrSchedule: LearningRateSchedule = .plateau
+    /// Epochs of linear warm-up before the cosine decay (`--lr-schedule cosine` only).
+    public var warmupEpochs: Int = 0
 
     // Execution
     public var seed: UInt64 = 1

@@ -14,7 +14,7 @@ import Training
         "--groups-per-class", "2,3",
         "--batch-mode", "balanced",
         "--margin", "0.5", "--lambda", "0.5", "--bst-square", "plain",
-        "--label-smoothing", "0.1",
+        "--label-smoothing", "0.1", "--ema", "0.99", "--lr-schedule", "cosine", "--warmup-epochs", "2",
         "--optimizer", "sgd", "--lr", "0.01", "--weight-decay", "1e-4", "--momentum", "0.8", "--batch", "24",
         "--epochs", "5", "--iterations-per-epoch", "7", "--lr-factor", "0.5", "--lr-patience", "3", "--min-lr", "1e-6",
         "--early-stopping-patience", "4", "--early-stopping-min-delta", "0.01",

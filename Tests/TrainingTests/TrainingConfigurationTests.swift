@@ -108,6 +108,9 @@ import Training
             min-lr: 1e-08
             early-stopping-patience: 30
             early-stopping-min-delta: 1e-4
+            ema: 0e+0
+            lr-schedule: plateau
+            warmup-epochs: 0
             seed: 1
             sync-bn: false
             bucket-mb: 4e+0
@@ -127,7 +130,7 @@ import Training
         #expect(TrainingConfiguration.optionName("earlyStoppingMinDelta") == "early-stopping-min-delta")
         #expect(TrainingConfiguration.optionName("bucketMB") == "bucket-mb")
         #expect(TrainingConfiguration.optionName("URLSession") == "url-session")
-        #expect(TrainingConfiguration.optionNames.count == 36)
+        #expect(TrainingConfiguration.optionNames.count == 39)
         #expect(Set(TrainingConfiguration.optionNames).count == TrainingConfiguration.optionNames.count)
     }
 
