@@ -17,7 +17,7 @@ let package = Package(
         .library(name: "Training", targets: ["Training"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         // Test only: counts malloc calls, for the engine's no-allocation tests.
         .package(url: "https://github.com/ordo-one/malloc-interposer", exact: "1.6.1"),
@@ -82,11 +82,11 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "Data", "Engine", "Networks"]),
         .testTarget(
             name: "TrainingTests",
-            dependencies: ["Training", "Distributed", "Engine", "Evaluation", "Losses", "Networks", "Support"]),
+            dependencies: ["Training", "Data", "Distributed", "Engine", "Evaluation", "Losses", "Networks", "Support"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Engine", "Losses", "Networks", "Training"]),
         // The command line's training options against TrainingConfiguration: names, help, merging.
         .testTarget(
             name: "BSTrainCLITests",
-            dependencies: ["BSTrainCLI", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["BSTrainCLI", "Training", "Data", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]
 )

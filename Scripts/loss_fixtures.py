@@ -219,11 +219,17 @@ def lifted_cases():
     ]
 
 
-def cross_entropy(logits, labels, normalizer):
+def cross_entropy(logits, labels, normalizer, label_smoothing=0.0):
+    """PyTorch's CrossEntropyLoss(label_smoothing=eps) summed over rows, divided by normalizer:
+    -sum_c q_c log softmax(o)_c with q = (1 - eps) one-hot + eps / K."""
     total = 0.0
     for row, label in zip(logits, labels):
         largest = max(row)
-        total += math.log(sum(math.exp(x - largest) for x in row)) + largest - row[label]
+        log_sum = math.log(sum(math.exp(x - largest) for x in row)) + largest
+        classes = len(row)
+        for c, x in enumerate(row):
+            target = (1 - label_smoothing) * (c == label) + label_smoothing / classes
+            total -= target * (x - log_sum)
     return total / normalizer
 
 
@@ -235,8 +241,13 @@ def cross_entropy_cases():
         ("large_logits", 1000 + rng.normal(size=(3, 4)) * 5, [1, 3, 0], 3.0),
         ("one_class", rng.normal(size=(2, 1)), [0, 0], 2.0),
     ]
+    specs = [spec + (0.0,) for spec in specs] + [
+        ("smoothed_small_batch", rng.normal(size=(4, 3)), [0, 2, 1, 2], 4.0, 0.1),
+        ("smoothed_two_classes_confident", rng.normal(size=(3, 2)) * 8, [1, 0, 1], 6.0, 0.2),
+        ("smoothed_share_of_global_batch", rng.normal(size=(3, 5)) * 3, [4, 0, 4], 12.0, 0.05),
+    ]
     cases = []
-    for name, logits, labels, normalizer in specs:
+    for name, logits, labels, normalizer, smoothing in specs:
         logits = as_float32(logits).tolist()
         grad = []
         for r, row in enumerate(logits):
@@ -246,7 +257,8 @@ def cross_entropy_cases():
                 minus = [list(x) for x in logits]
                 plus[r][c] += STEP
                 minus[r][c] -= STEP
-                out.append((cross_entropy(plus, labels, normalizer) - cross_entropy(minus, labels, normalizer)) / (2 * STEP))
+                out.append((cross_entropy(plus, labels, normalizer, smoothing)
+                            - cross_entropy(minus, labels, normalizer, smoothing)) / (2 * STEP))
             grad.append(out)
         probabilities = []
         for row in logits:
@@ -254,8 +266,8 @@ def cross_entropy_cases():
             exps = [math.exp(x - largest) for x in row]
             probabilities.append([e / sum(exps) for e in exps])
         cases.append({
-            "name": name, "labels": labels, "logits": logits, "normalizer": normalizer,
-            "loss": cross_entropy(logits, labels, normalizer), "gradient": grad,
+            "name": name, "labels": labels, "logits": logits, "normalizer": normalizer, "label_smoothing": smoothing,
+            "loss": cross_entropy(logits, labels, normalizer, smoothing), "gradient": grad,
             "probabilities": probabilities,
         })
     return cases

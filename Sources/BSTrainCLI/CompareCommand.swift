@@ -38,8 +38,12 @@ struct CompareCommand: ParsableCommand {
     // each cell of the grid sets.
     @OptionGroup(title: "Data")
     var data: DataOptions
+    @OptionGroup(title: "Data")
+    var augmentation: AugmentationOptions
     @OptionGroup(title: "Metric loss")
     var metricLoss: MetricLossOptions
+    @OptionGroup(title: "Generalization")
+    var generalization: GeneralizationOptions
     @OptionGroup(title: "Optimisation")
     var optimization: OptimizationOptions
     @OptionGroup(title: "Execution")
@@ -51,7 +55,7 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         let base = try (config.map { try TrainingConfiguration.load(yamlFile: $0) } ?? TrainingConfiguration())
-            .replacing(with: [data, metricLoss, optimization, execution])
+            .replacing(with: [data, augmentation, metricLoss, generalization, optimization, execution])
         let comparison = try LossComparison(
             base: base, networks: try parseList(models, option: "--models"), losses: try parseList(losses, option: "--losses"),
             outputPath: out)

@@ -40,8 +40,12 @@ struct TrainCommand: ParsableCommand {
     var runOptions: RunOptions
     @OptionGroup(title: "Data")
     var data: DataOptions
+    @OptionGroup(title: "Data")
+    var augmentation: AugmentationOptions
     @OptionGroup(title: "Metric loss")
     var metricLoss: MetricLossOptions
+    @OptionGroup(title: "Generalization")
+    var generalization: GeneralizationOptions
     @OptionGroup(title: "Optimisation")
     var optimization: OptimizationOptions
     @OptionGroup(title: "Execution")
@@ -51,7 +55,7 @@ struct TrainCommand: ParsableCommand {
     /// defaults), with the options given on the command line laid over it. A resume may only
     /// change the options that leave what the run computes as it was.
     func resolvedConfiguration() throws -> TrainingConfiguration {
-        let groups: [any TrainingOptionGroup] = [runOptions, data, metricLoss, optimization, execution]
+        let groups: [any TrainingOptionGroup] = [runOptions, data, augmentation, metricLoss, generalization, optimization, execution]
         guard let resume else {
             return try (config.map(TrainingConfiguration.load(yamlFile:)) ?? TrainingConfiguration()).replacing(with: groups)
         }

@@ -43,16 +43,47 @@ struct DataOptions: TrainingOptionGroup {
     var imageSize: Int?
     @Option(help: .training("1 (grey) or 3 (colour) input channels.", default: \.channels))
     var channels: Int?
-    @Flag(inversion: .prefixedNo, help: .training("Augment on the fly: rotations by 90/180/270, flips, ±5-pixel shifts (paper §3.5).", default: \.augment))
-    var augment: Bool?
     @Flag(inversion: .prefixedNo, help: .training("Skip corrupt or non-JPEG files (listed in skipped.csv) instead of stopping.", default: \.skipBad))
     var skipBad: Bool?
     @Option(help: .training(InferenceOptions.maxImagePixelsHelp, default: \.maxImagePixels))
     var maxImagePixels: Int?
     @Option(help: .training("K-means data-mining groups per class: one count or one per class, e.g. \"2,3\".", default: \.groupsPerClass))
     var groupsPerClass: String?
-    @Option(help: .training("Batch composition: ratio (groups in proportion to their size), balanced or random.", default: \.batchMode))
+    @Option(help: .training("""
+        Batch composition: ratio (groups in proportion to their size, so classes as in the data), balanced \
+        (every group equally, so classes equally only when each has as many groups), class-balanced (every \
+        class equally, its groups in proportion to their size) or random (a plain shuffle).
+        """, default: \.batchMode))
     var batchMode: BatchMode?
+}
+
+/// On-the-fly augmentation, a group of its own because `--no-augment`, kept from when
+/// `--augment` was a switch, sets the same configuration property as `--augment`.
+struct AugmentationOptions: TrainingOptionGroup {
+    // Parsed `.next`: `.scanningForValue`, the default, takes `--augment=radiograph --lr 1` as a
+    // bare `--augment` because an option follows.
+    @Option(defaultAsFlag: AugmentationKind.paper, parsing: .next, help: .training("""
+        Augment every sample afresh each epoch: paper (the default when no set is named) rotates by \
+        90/180/270°, flips and shifts by up to 5 pixels (paper §3.5); radiograph rotates by up to 10°, \
+        scales by 0.9-1.1, shifts by up to 8 %, and jitters brightness and contrast by up to 10 % and \
+        gamma within 0.8-1.25, without flips (chest X-rays have a left and a right); none turns it off.
+        """, default: \.augment))
+    var augment: AugmentationKind?
+    @Flag(name: .customLong("no-augment"), help: "The same as --augment none.")
+    var noAugment = false
+
+    func validate() throws {
+        if noAugment, let augment, augment != .none {
+            throw ValidationError("--augment \(augment.rawValue) and --no-augment contradict each other: give one")
+        }
+    }
+
+    private enum EncodedKeys: String, CodingKey { case augment }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: EncodedKeys.self)
+        try container.encode(noAugment ? AugmentationKind.none : augment, forKey: .augment)
+    }
 }
 
 /// The metric loss added to cross-entropy, L = CE + λ·metric loss (eq. 7).
@@ -71,9 +102,26 @@ struct MetricLossOptions: TrainingOptionGroup {
     var bstSquare: BatchSimilarityTripletLoss.Square?
 }
 
+/// What makes a model trained on some patients hold up on others (docs/method.md,
+/// "Generalization options"). Each is off by default.
+struct GeneralizationOptions: TrainingOptionGroup {
+    @Option(help: .training(
+        "Label smoothing ε of the training cross-entropy: targets (1 − ε)·one-hot + ε/classes, 0 ≤ ε < 1; 0 is off.",
+        default: \.labelSmoothing))
+    var labelSmoothing: Double?
+    @Option(help: .training("""
+        Decay d of an exponential moving average of the weights, θ̄ ← d·θ̄ + (1 − d)·θ after every step, \
+        0 ≤ d < 1 (e.g. 0.999, about the last 1000 steps): validation, best and last weights and the \
+        final report use θ̄; 0 is off.
+        """, default: \.ema))
+    var ema: Double?
+}
+
 /// The optimizer and the schedule (paper §3.1).
 struct OptimizationOptions: TrainingOptionGroup {
-    @Option(help: .training("Optimizer.", default: \.optimizer))
+    @Option(help: .training(
+        "Optimizer: adam (the paper's; --weight-decay is L2), sgd, or adamw (Adam with --weight-decay decoupled: θ ← θ·(1 − lr·decay) each step).",
+        default: \.optimizer))
     var optimizer: OptimizerKind?
     @Option(help: .training("Initial learning rate.", default: \.lr))
     var lr: Double?
@@ -87,6 +135,14 @@ struct OptimizationOptions: TrainingOptionGroup {
     var epochs: Int?
     @Option(help: .training("Iterations per epoch.", default: "training images / batch, rounded up"))
     var iterationsPerEpoch: Int?
+    @Option(help: .training("""
+        Learning-rate schedule: plateau (multiply by --lr-factor when the training loss stalls for --lr-patience \
+        epochs, the paper's) or cosine (after --warmup-epochs of linear warm-up, from --lr down to --min-lr at \
+        the end of --epochs along half a cosine).
+        """, default: \.lrSchedule))
+    var lrSchedule: LearningRateSchedule?
+    @Option(help: .training("Epochs of linear warm-up from --lr/N to --lr before the cosine decay (--lr-schedule cosine).", default: \.warmupEpochs))
+    var warmupEpochs: Int?
     @Option(help: .training("Learning-rate reduction factor on a training-loss plateau.", default: \.lrFactor))
     var lrFactor: Double?
     @Option(help: .training("Epochs without training-loss improvement before the learning rate is reduced.", default: \.lrPatience))
@@ -164,3 +220,5 @@ extension Flag: @retroactive Encodable where Value: Encodable {
 // The training options' choices as command-line values (BatchMode's is in DataCommand.swift); `--help` lists their names.
 extension LogFormat: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
+extension AugmentationKind: ExpressibleByArgument {}
+extension LearningRateSchedule: ExpressibleByArgument {}

@@ -19,7 +19,7 @@ public final class BatchLoader {
     ///   - maxBatchSize: the largest global batch any plan will hold.
     ///   - threads: threads used to convert one batch (1 keeps the other cores for training).
     public init(
-        cache: ImageCache, augmentation: Augmentation = .none, seed: UInt64, maxBatchSize: Int,
+        cache: ImageCache, augmentation: AugmentationKind = .none, seed: UInt64, maxBatchSize: Int,
         rank: Int = 0, worldSize: Int = 1, threads: Int = 1
     ) {
         precondition(maxBatchSize > 0 && (0..<worldSize).contains(rank))
@@ -86,7 +86,7 @@ private final class Slot {
 /// (consumer's).
 private final class Worker: @unchecked Sendable {
     let cache: ImageCache
-    let augmentation: Augmentation
+    let augmentation: AugmentationKind
     let seed: UInt64
     let rank: Int
     let worldSize: Int
@@ -101,7 +101,7 @@ private final class Worker: @unchecked Sendable {
     var consumed = 0
     var stopping = false
 
-    init(cache: ImageCache, augmentation: Augmentation, seed: UInt64, rank: Int, worldSize: Int, capacity: Int, threads: Int) {
+    init(cache: ImageCache, augmentation: AugmentationKind, seed: UInt64, rank: Int, worldSize: Int, capacity: Int, threads: Int) {
         self.cache = cache
         self.augmentation = augmentation
         self.seed = seed
@@ -190,8 +190,9 @@ private final class Worker: @unchecked Sendable {
         parallelFor(positions.count, threads: threads) { range in
             for local in range {
                 let position = positions.lowerBound + local
-                let transform = self.augmentation.transform(seed: self.seed, epoch: epoch, sampleIndex: offset + position)
-                self.cache.writeSample(batch[position], transform: transform, into: base + local * stride)
+                self.augmentation.writeSample(
+                    batch[position], of: self.cache, seed: self.seed, epoch: epoch, sampleIndex: offset + position,
+                    into: base + local * stride)
             }
         }
     }

@@ -8,6 +8,9 @@ public enum BatchMode: String, CaseIterable, Sendable {
     case balanced
     /// A plain shuffle of the training set, groups ignored.
     case random
+    /// Equal counts from every class, each class's share split among its groups in proportion
+    /// to their size: `ratio` within a class, `balanced` across classes.
+    case classBalanced = "class-balanced"
 }
 
 /// Draws the global batch plan of an epoch from the data-mining groups (paper §2.3).
@@ -17,7 +20,9 @@ public enum BatchMode: String, CaseIterable, Sendable {
 /// replacement through a shuffled order, reshuffled when used up.
 ///
 /// Batch counts: group g's share is w_g = size_g / training-set size (`ratio`), 1 / groups
-/// (`balanced`). A batch gives every group floor(w_g N_b) samples; the N_b - sum floor(w_g N_b)
+/// (`balanced`), or (1 / classes) · size_g / size of g's class (`class-balanced`). Only
+/// `class-balanced` gives the classes equal shares whatever their sizes; `balanced` does too
+/// when every class has the same number of groups (`--groups-per-class` one count). A batch gives every group floor(w_g N_b) samples; the N_b - sum floor(w_g N_b)
 /// remaining places go to groups with probability equal to their fractional remainder
 /// (systematic sampling keyed by seed, epoch and iteration). Each batch is thus a
 /// largest-remainder-style rounding of w_g N_b, and over many batches every group, even one
@@ -53,9 +58,16 @@ public struct ClusterBatchSampler: Sendable {
         let total = Double(labels.count)
         // K-means can leave a group empty on degenerate data (many identical images): it gets no share.
         let nonEmpty = Double(groups.count { !$0.isEmpty })
+        var classSizes = [Int](repeating: 0, count: (labels.max() ?? -1) + 1)
+        for label in labels { classSizes[label] += 1 }
+        let classCount = Double(classSizes.count { $0 > 0 })
         shares = groups.map { members in
-            guard !members.isEmpty else { return 0 }
-            return mode == .balanced ? 1 / nonEmpty : Double(members.count) / total
+            guard let first = members.first else { return 0 }
+            switch mode {
+            case .balanced: return 1 / nonEmpty
+            case .classBalanced: return Double(members.count) / Double(classSizes[labels[first]]) / classCount
+            case .ratio, .random: return Double(members.count) / total
+            }
         }
     }
 

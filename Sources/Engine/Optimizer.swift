@@ -84,28 +84,32 @@ final class OptimizerBuffers {
     }
 }
 
-/// Adam (Kingma and Ba 2015) with bias correction, as torch.optim.Adam.
+/// Adam (Kingma and Ba 2015) with bias correction, as torch.optim.Adam, or AdamW.
 ///
-/// Weight decay is L2 (added to the gradient before the moments, torch.optim.Adam's
-/// `weight_decay`), not AdamW's decoupled decay, so it means the same as in `SGD`.
+/// Weight decay is L2 by default (added to the gradient before the moments, torch.optim.Adam's
+/// `weight_decay`), so it means the same as in `SGD`. With `decoupledWeightDecay` it is
+/// AdamW's (Loshchilov and Hutter 2019, torch.optim.AdamW): θ ← θ·(1 − lr·λ) before the Adam
+/// update, which sees the plain gradient, so the decay is not rescaled by the moments.
 public final class Adam: Optimizer {
     public var learningRate: Float
     public let beta1: Float
     public let beta2: Float
     public let epsilon: Float
     public let weightDecay: Float
+    public let decoupledWeightDecay: Bool
     public private(set) var stepCount = 0
     private let moments: OptimizerBuffers   // [0] first moment m, [1] second moment v
 
     public init(
         parameterCount: Int, learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
-        epsilon: Float = 1e-8, weightDecay: Float = 0
+        epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false
     ) {
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
         self.weightDecay = weightDecay
+        self.decoupledWeightDecay = decoupledWeightDecay
         moments = OptimizerBuffers(names: ["exp_avg", "exp_avg_sq"], count: parameterCount)
     }
 
@@ -118,7 +122,10 @@ public final class Adam: Optimizer {
         let stepSize = learningRate / (1 - pow(beta1, step))
         let secondCorrection = (1 - pow(beta2, step)).squareRoot()
         let m = moments[0], v = moments[1]
-        let (beta1, beta2, epsilon, weightDecay) = (beta1, beta2, epsilon, weightDecay)
+        let (beta1, beta2, epsilon) = (beta1, beta2, epsilon)
+        // Exactly one of the two decays is not the identity (L2 0, shrink 1).
+        let l2 = decoupledWeightDecay ? 0 : weightDecay
+        let shrink = decoupledWeightDecay ? 1 - learningRate * weightDecay : 1
         let theta = parameters.baseAddress!, g = gradients.baseAddress!
         // Written on vectors: the compiler leaves the loop scalar (four arrays that may alias,
         // and a square root it must be able to hand to libm for errno), and then the
@@ -126,13 +133,13 @@ public final class Adam: Optimizer {
         @inline(__always)
         func update<Lanes: AdamLanes>(_: Lanes.Type, at i: Int) {
             let parameter = Lanes(loadingFrom: theta + i)
-            let gradient = Lanes(loadingFrom: g + i) + Lanes(repeating: weightDecay) * parameter
+            let gradient = Lanes(loadingFrom: g + i) + Lanes(repeating: l2) * parameter
             let first = Lanes(repeating: beta1) * Lanes(loadingFrom: m + i) + Lanes(repeating: 1 - beta1) * gradient
             let second = Lanes(repeating: beta2) * Lanes(loadingFrom: v + i)
                 + Lanes(repeating: 1 - beta2) * gradient * gradient
             first.store(to: m + i)
             second.store(to: v + i)
-            (parameter - Lanes(repeating: stepSize) * first
+            (Lanes(repeating: shrink) * parameter - Lanes(repeating: stepSize) * first
                 / (second.squareRoot() / Lanes(repeating: secondCorrection) + Lanes(repeating: epsilon)))
                 .store(to: theta + i)
         }

@@ -29,14 +29,17 @@ public struct LossConfiguration: Sendable, Equatable {
     public let lambda: Float
     /// g of eq. 3, used by `.crossEntropyPlusBST` only.
     public let square: BatchSimilarityTripletLoss.Square
+    /// ε of the training cross-entropy's smoothed targets (`SoftmaxCrossEntropy`); 0 is off.
+    public let labelSmoothing: Float
 
     /// - Parameter margin: nil takes the metric loss's default (`MetricLossKind.defaultMargin`).
-    /// - Throws: `LossError.marginOutOfRange`, `LossError.invalidLambda`.
+    /// - Throws: `LossError.marginOutOfRange`, `LossError.invalidLambda`, `LossError.invalidLabelSmoothing`.
     public init(
         kind: LossKind = .crossEntropyPlusBST, margin: Float? = nil, lambda: Float = 1,
-        square: BatchSimilarityTripletLoss.Square = .signed
+        square: BatchSimilarityTripletLoss.Square = .signed, labelSmoothing: Float = 0
     ) throws {
         guard lambda.isFinite, lambda >= 0 else { throw LossError.invalidLambda(lambda) }
+        guard labelSmoothing >= 0, labelSmoothing < 1 else { throw LossError.invalidLabelSmoothing(labelSmoothing) }
         if let metric = kind.metric {
             self.margin = try metric.checkedMargin(margin ?? metric.defaultMargin)
         } else {
@@ -45,6 +48,7 @@ public struct LossConfiguration: Sendable, Equatable {
         self.kind = kind
         self.lambda = lambda
         self.square = square
+        self.labelSmoothing = labelSmoothing
     }
 
     /// A fresh metric loss (holding its own workspace), or nil for cross-entropy alone.

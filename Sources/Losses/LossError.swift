@@ -16,6 +16,8 @@ public enum LossError: Error, CustomStringConvertible, Equatable {
     case invalidClassCount(Int)
     /// A label is not a class index of the classifier.
     case labelOutOfRange(label: Int32, sample: Int, classes: Int)
+    /// Label smoothing ε outside [0, 1).
+    case invalidLabelSmoothing(Float)
 
     public var description: String {
         switch self {
@@ -41,6 +43,9 @@ public enum LossError: Error, CustomStringConvertible, Equatable {
         case let .labelOutOfRange(label, sample, classes):
             return "label \(label) of sample \(sample) is not a class index in 0..<\(classes); "
                 + "check that the labels and the model's class count agree."
+        case let .invalidLabelSmoothing(epsilon):
+            return "label smoothing must be in [0, 1) (0 is off, 0.1 a common choice), got \(epsilon); "
+                + "pass --label-smoothing within it."
         }
     }
 }

@@ -50,7 +50,8 @@ struct EpochProgress: Codable, Equatable {
 }
 
 /// checkpoints/last.ckpt: a safetensors file holding the model's tensors, the optimizer's
-/// per-parameter tensors ("optimizer.exp_avg", ...) and the training state as JSON metadata,
+/// per-parameter tensors ("optimizer.exp_avg", ...), the parameters' moving average with
+/// `--ema` ("ema.parameters") and the training state as JSON metadata,
 /// with a CRC-32 over the whole file (header and data) that is verified before anything is
 /// loaded. Written atomically, so the previous checkpoint stays whole until the new one is
 /// complete.
@@ -62,16 +63,19 @@ enum Checkpoint {
     /// bstrain can be continued.
     static let legacyChecksumKey = "bstrain.crc32"
 
-    static func write(to path: String, model: Model, optimizer: any Optimizer, state: TrainingState) throws {
+    static func write(
+        to path: String, model: Model, optimizer: any Optimizer, average: ExponentialMovingAverage? = nil, state: TrainingState
+    ) throws {
         let executor = model.executor
         let optimizerState = optimizer.state
         let stateJSON = String(decoding: try JSONEncoder.checkpoint.encode(state), as: UTF8.self)
-        let optimizerNames = optimizerState.tensors.keys.sorted()
-        let data = try withOptimizerTensors(optimizerState, names: optimizerNames) { optimizerTensors in
+        var flatTensors = Dictionary(uniqueKeysWithValues: optimizerState.tensors.map { ("optimizer.\($0.key)", $0.value) })
+        if let average { flatTensors[ExponentialMovingAverage.checkpointTensorName] = average.parameters }
+        let data = try withFlatTensors(flatTensors, names: flatTensors.keys.sorted()) { flat in
             var tensors: [(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)] = model.graph.parameters.map {
                 (name: $0.name, shape: $0.shape, values: UnsafeBufferPointer(executor.view(of: $0)))
             }
-            tensors += optimizerTensors
+            tensors += flat
             // The checksum covers the header as written; the offsets do not depend on the
             // header's length, so the file is encoded, summed, then encoded with its sum.
             let unsigned = SafetensorsFile.encode(tensors, metadata: [stateKey: stateJSON])
@@ -110,9 +114,12 @@ enum Checkpoint {
         return checksum.value
     }
 
-    /// Reads and verifies `path`, then loads it into `model` and `optimizer`. Nothing is
-    /// changed unless every check passes.
-    static func read(from path: String, into model: Model, optimizer: any Optimizer) throws -> TrainingState {
+    /// Reads and verifies `path`, then loads it into `model`, `optimizer` and `average`. A
+    /// checkpoint without an average (written without `--ema`) restarts `average` from the
+    /// loaded weights. Nothing is changed unless every check passes.
+    static func read(
+        from path: String, into model: Model, optimizer: any Optimizer, average: ExponentialMovingAverage? = nil
+    ) throws -> TrainingState {
         guard FileManager.default.fileExists(atPath: path) else {
             throw TrainingError.missingFile(path: path, what: "checkpoint")
         }
@@ -147,12 +154,17 @@ enum Checkpoint {
             throw TrainingError.checkpointMismatch(path: path, reason: "it was written for --model \(state.model), not \(model.kind.rawValue)")
         }
         var optimizerTensors: [String: [Float]] = [:]
+        let averageName = ExponentialMovingAverage.checkpointTensorName
         do {
             for name in optimizerNames { optimizerTensors[String(name.dropFirst("optimizer.".count))] = try file.floats(name) }
+            let averageValues = file.tensors[averageName] == nil ? nil : try file.floats(averageName)
             let snapshot = model.snapshot()
-            try model.executor.load(file, ignoring: Set(optimizerNames))
+            try model.executor.load(file, ignoring: Set(optimizerNames + [averageName]))
             do {
                 try optimizer.restore(OptimizerState(stepCount: state.optimizerStepCount, tensors: optimizerTensors))
+                if let average {
+                    if let averageValues { try average.restore(averageValues) } else { average.restart(from: model) }
+                }
             } catch {
                 model.restore(snapshot)
                 throw error
@@ -165,14 +177,15 @@ enum Checkpoint {
         return state
     }
 
-    private static func withOptimizerTensors<R>(
-        _ state: OptimizerState, names: [String],
+    /// `body` with pointers to `tensors[names]`, each saved as a flat tensor under its name.
+    private static func withFlatTensors<R>(
+        _ tensors: [String: [Float]], names: [String],
         _ body: ([(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)]) throws -> R
     ) rethrows -> R {
         func pin(_ index: Int, _ collected: [(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)]) throws -> R {
             guard index < names.count else { return try body(collected) }
-            return try state.tensors[names[index]]!.withUnsafeBufferPointer { values in
-                try pin(index + 1, collected + [(name: "optimizer.\(names[index])", shape: [values.count], values: values)])
+            return try tensors[names[index]]!.withUnsafeBufferPointer { values in
+                try pin(index + 1, collected + [(name: names[index], shape: [values.count], values: values)])
             }
         }
         return try pin(0, [])

@@ -32,11 +32,12 @@ public struct MemoryEstimate: Sendable {
         let floatSize = MemoryLayout<Float>.size
         let pixels = MemoryBudget.product(configuration.imageSize, configuration.imageSize, configuration.channels)
         let width = graph.embeddingWidth
+        let parameterCopies = configuration.optimizer.stateVectors + 1 + (configuration.ema > 0 ? 1 : 0)
         let iterations = configuration.iterationsPerEpoch ?? (images.train + configuration.batch - 1) / configuration.batch
         let metricLoss = configuration.loss.metric?.workspaceBytes(count: configuration.batch, width: width) ?? 0
         parts = [
             ("network", network.totalBytes),
-            ("optimizer and best weights", UInt64(configuration.optimizer.stateVectors + 1) * UInt64(graph.trainableCount) * UInt64(floatSize)),
+            ("optimizer, best weights and moving average", UInt64(parameterCopies) * UInt64(graph.trainableCount) * UInt64(floatSize)),
             ("decoded images", pixels.flatMap { MemoryBudget.product(Int($0), images.train + images.validation + images.test) }),
             ("batch plan", MemoryBudget.product(iterations, configuration.batch, MemoryLayout<Int>.size)),
             ("batches and metric loss", MemoryBudget.sum(

@@ -6,11 +6,13 @@ public enum OptimizerKind: String, CaseIterable, Sendable {
     case adam
     /// Stochastic gradient descent with momentum.
     case sgd
+    /// Adam with decoupled weight decay (Loshchilov and Hutter 2019).
+    case adamw
 
     /// Vectors of the parameters' size the optimizer keeps: Adam's two moments, SGD's velocity.
     var stateVectors: Int {
         switch self {
-        case .adam: 2
+        case .adam, .adamw: 2
         case .sgd: 1
         }
     }
@@ -21,6 +23,8 @@ public enum OptimizerKind: String, CaseIterable, Sendable {
         switch self {
         case .adam: Adam(parameterCount: parameterCount, learningRate: learningRate, weightDecay: weightDecay)
         case .sgd: SGD(parameterCount: parameterCount, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+        case .adamw:
+            Adam(parameterCount: parameterCount, learningRate: learningRate, weightDecay: weightDecay, decoupledWeightDecay: true)
         }
     }
 }

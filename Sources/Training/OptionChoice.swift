@@ -3,9 +3,9 @@ import Losses
 import Networks
 
 /// A training option that takes one of a fixed set of names: the network, the loss, the
-/// square of BSTriplet, the batch composition, the log format, the optimizer. In a YAML file
-/// it is written as its name, so config.yaml reads `model: tiny`; an unknown name is refused
-/// with the names it could have been.
+/// square of BSTriplet, the augmentation, the batch composition, the log format, the
+/// optimizer. In a YAML file it is written as its name, so config.yaml reads `model: tiny`;
+/// an unknown name is refused with the names it could have been.
 public protocol OptionChoice: Codable, Equatable, Sendable {
     init?(rawValue: String)
     var rawValue: String { get }
@@ -24,7 +24,7 @@ extension OptionChoice {
 
     /// The choice whose name `decoder` holds.
     /// - Throws: `ConfigurationError.invalidValue` naming the option and the valid names.
-    private init(named decoder: Decoder) throws {
+    fileprivate init(named decoder: Decoder) throws {
         let name = try decoder.singleValueContainer().decode(String.self)
         guard let choice = Self(rawValue: name) else {
             let option = decoder.codingPath.last.map { TrainingConfiguration.optionName($0.stringValue) } ?? "\(Self.self)"
@@ -54,3 +54,16 @@ extension BatchSimilarityTripletLoss.Square: OptionChoice {}
 extension BatchMode: OptionChoice {}
 extension LogFormat: OptionChoice {}
 extension OptimizerKind: OptionChoice {}
+extension LearningRateSchedule: OptionChoice {}
+
+// `augment` was a switch before it named a set: `augment: true` in older config files means
+// the paper's set, `augment: false` none.
+extension AugmentationKind: OptionChoice {
+    public init(from decoder: Decoder) throws {
+        if let isOn = try? decoder.singleValueContainer().decode(Bool.self) {
+            self = isOn ? .paper : .none
+        } else {
+            try self.init(named: decoder)
+        }
+    }
+}

@@ -16,12 +16,16 @@ struct ResolvedSettings {
     let learningRate: Float
     let weightDecay: Float
     let momentum: Float
+    /// The decay of `--ema`; nil when off.
+    let averageDecay: Float?
+    /// `--lr-schedule cosine`'s rates; nil for the plateau schedule.
+    let cosineSchedule: CosineSchedule?
 
     init(_ configuration: TrainingConfiguration, worldSize: Int) throws {
         try Self.checkRanges(configuration)
         loss = try LossConfiguration(
             kind: configuration.loss, margin: configuration.margin.map { Float($0) }, lambda: Float(configuration.lambda),
-            square: configuration.bstSquare)
+            square: configuration.bstSquare, labelSmoothing: Float(configuration.labelSmoothing))
         optimizer = configuration.optimizer
         learningRate = Float(configuration.lr)
         weightDecay = Float(configuration.weightDecay)
@@ -35,6 +39,12 @@ struct ResolvedSettings {
         guard configuration.val != nil || configuration.valFraction > 0 else { throw TrainingError.noValidationSet }
         threads = configuration.threads ?? Self.defaultThreads
         runDirectory = configuration.runDir ?? Self.defaultRunDirectory(model: configuration.model, loss: configuration.loss)
+        guard configuration.ema >= 0, configuration.ema < 1 else {
+            throw TrainingError.invalidOption(
+                name: "--ema", value: "\(configuration.ema)", expected: "a decay in [0, 1), e.g. 0.999; 0 turns the average off")
+        }
+        averageDecay = configuration.ema > 0 ? Float(configuration.ema) : nil
+        cosineSchedule = try Self.cosineSchedule(configuration)
     }
 
     /// Past this an all-reduce bucket is a typing error (and its float count could overflow).
@@ -88,6 +98,28 @@ struct ResolvedSettings {
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         formatter.locale = Locale(identifier: "en_US_POSIX")
         return "runs/\(formatter.string(from: Date()))-\(model.rawValue)-\(loss.rawValue)"
+    }
+
+    /// The cosine schedule `configuration` asks for, checked; nil for the plateau schedule.
+    private static func cosineSchedule(_ configuration: TrainingConfiguration) throws -> CosineSchedule? {
+        let warmup = configuration.warmupEpochs
+        guard configuration.lrSchedule == .cosine else {
+            guard warmup == 0 else {
+                throw TrainingError.invalidOption(
+                    name: "--warmup-epochs", value: "\(warmup)", expected: "0 with --lr-schedule plateau; warm-up comes with --lr-schedule cosine")
+            }
+            return nil
+        }
+        guard warmup >= 0, warmup < configuration.epochs else {
+            throw TrainingError.invalidOption(
+                name: "--warmup-epochs", value: "\(warmup)", expected: "0 to --epochs − 1 (\(configuration.epochs - 1)), leaving epochs to decay over")
+        }
+        guard configuration.minLr >= 0, configuration.minLr <= configuration.lr else {
+            throw TrainingError.invalidOption(
+                name: "--min-lr", value: "\(configuration.minLr)", expected: "between 0 and --lr (\(configuration.lr)): the cosine decays from --lr to it")
+        }
+        return CosineSchedule(
+            learningRate: configuration.lr, minimumLearningRate: configuration.minLr, epochs: configuration.epochs, warmupEpochs: warmup)
     }
 
     func makeOptimizer(parameterCount: Int) -> any Optimizer {

@@ -55,6 +55,8 @@ public final class Trainer {
         let data: TrainingData
         let model: Model
         let optimizer: any Optimizer
+        /// Rank 0's moving average of the weights (--ema), which it validates and saves; nil when off.
+        let average: ExponentialMovingAverage?
         let step: TrainingStep
         let evaluator: Evaluator
         let loader: BatchLoader
@@ -108,10 +110,11 @@ public final class Trainer {
         let data = try prepareData(runDirectory: directory)
         let model = try prepareModel(classes: data.classNames.count)
         let optimizer = settings.makeOptimizer(parameterCount: model.parameterCount)
+        let average = directory == nil ? nil : settings.averageDecay.map { ExponentialMovingAverage(decay: $0, startingFrom: model) }
         display?.message("model: \(configuration.model.rawValue), \(model.parameterCount) parameters, embedding \(model.embeddingWidth); loss \(settings.loss.kind.rawValue); batch \(configuration.batch) over \(communicator.worldSize) rank(s)")
         var state = freshState(classNames: data.classNames)
         if resume {
-            state = try resumeState(into: model, optimizer: optimizer, fresh: state, runDirectory: directory)
+            state = try resumeState(into: model, optimizer: optimizer, average: average, fresh: state, runDirectory: directory)
             if let progress = state.epochProgress, progress.iteration > data.sampler.iterationsPerEpoch, let directory {
                 throw TrainingError.checkpointMismatch(
                     path: directory.lastCheckpointPath,
@@ -127,14 +130,14 @@ public final class Trainer {
             bucketFloats: Int(configuration.bucketMB * 1_000_000 / 4))
         let evaluator = try Evaluator(model: model, loss: settings.loss, metricChunk: configuration.batch, threads: settings.threads)
         let loader = BatchLoader(
-            cache: data.train, augmentation: configuration.augment ? .paper : .none, seed: configuration.seed,
+            cache: data.train, augmentation: configuration.augment, seed: configuration.seed,
             maxBatchSize: configuration.batch, rank: communicator.rank, worldSize: communicator.worldSize)
         let best = directory.flatMap { try? bestWeights(model: model, runDirectory: $0) }
         if state.stoppedEarly {
             display?.message("this run already stopped early after epoch \(state.completedEpochs); reporting its best weights")
         }
         return TrainingRun(
-            directory: directory, data: data, model: model, optimizer: optimizer, step: step, evaluator: evaluator,
+            directory: directory, data: data, model: model, optimizer: optimizer, average: average, step: step, evaluator: evaluator,
             loader: loader, started: started, state: state, best: best, labels: [Int](repeating: 0, count: localCapacity))
     }
 
@@ -160,6 +163,7 @@ public final class Trainer {
             let losses = try training.step.run(localCount: localCount, labels: training.labels, globalCount: batch.count, context: context)
             if try stepIsFinite(losses, epoch: epoch, iteration: iteration, model: training.model, runDirectory: training.directory) {
                 training.optimizer.step(parameters: training.model.executor.parameters, gradients: training.model.executor.parameterGradients)
+                training.average?.update(from: training.model)
                 progress.add(losses)
             }
             training.state.globalStep += 1
@@ -309,7 +313,7 @@ public final class Trainer {
     /// The state of a run that has not trained yet.
     private func freshState(classNames: [String]) -> TrainingState {
         TrainingState(
-            completedEpochs: 0, globalStep: 0, learningRate: configuration.lr,
+            completedEpochs: 0, globalStep: 0, learningRate: settings.cosineSchedule?.learningRate(epoch: 0) ?? configuration.lr,
             scheduler: ReduceLROnPlateau(factor: configuration.lrFactor, patience: configuration.lrPatience, minimumLearningRate: configuration.minLr),
             earlyStopping: EarlyStopping(patience: configuration.earlyStoppingPatience, minimumDelta: configuration.earlyStoppingMinDelta),
             optimizer: configuration.optimizer.rawValue, optimizerStepCount: 0, history: [], model: configuration.model.rawValue,
@@ -354,12 +358,14 @@ public final class Trainer {
         return (assignment, false)
     }
 
-    private func resumeState(into model: Model, optimizer: any Optimizer, fresh: TrainingState, runDirectory: RunDirectory?) throws -> TrainingState {
+    private func resumeState(
+        into model: Model, optimizer: any Optimizer, average: ExponentialMovingAverage?, fresh: TrainingState, runDirectory: RunDirectory?
+    ) throws -> TrainingState {
         var state = fresh
         var stateJSON = [UInt8]()
         try agreeOnRoot { () -> Void? in
             guard let runDirectory else { return nil }
-            let loaded = try Checkpoint.read(from: runDirectory.lastCheckpointPath, into: model, optimizer: optimizer)
+            let loaded = try Checkpoint.read(from: runDirectory.lastCheckpointPath, into: model, optimizer: optimizer, average: average)
             guard loaded.classNames == fresh.classNames, loaded.imageSize == fresh.imageSize, loaded.channels == fresh.channels else {
                 throw TrainingError.checkpointMismatch(
                     path: runDirectory.lastCheckpointPath,
@@ -415,7 +421,8 @@ public final class Trainer {
         guard let runDirectory = training.directory, let display else { return }
         var state = training.state
         state.optimizerStepCount = training.optimizer.stepCount
-        try Checkpoint.write(to: runDirectory.lastCheckpointPath, model: training.model, optimizer: training.optimizer, state: state)
+        try Checkpoint.write(
+            to: runDirectory.lastCheckpointPath, model: training.model, optimizer: training.optimizer, average: training.average, state: state)
         display.message("interrupted in epoch \(state.completedEpochs + 1) at iteration \(state.epochProgress?.iteration ?? 0); checkpoint written to \(runDirectory.lastCheckpointPath); continue with --resume \(runDirectory.path)")
     }
 
@@ -426,11 +433,13 @@ public final class Trainer {
     ) throws -> EpochDecision {
         let progress = epoch.progress
         let iterations = Double(max(1, progress.steps))
-        let validationResult = try training.evaluator.evaluate(training.data.validation)
+        let (model, average, evaluator) = (training.model, training.average, training.evaluator)
+        let validationResult = try average.withEvaluatedParameters(of: model) { try evaluator.evaluate(training.data.validation) }
         let metrics = try ClassificationMetrics(
             probabilities: validationResult.probabilities, labels: validationResult.labels, classNames: training.data.classNames)
         let trainLoss = progress.total / iterations
-        let nextRate = training.state.scheduler.update(loss: trainLoss, learningRate: training.state.learningRate)
+        let nextRate = settings.cosineSchedule?.learningRate(epoch: epoch.index + 1)
+            ?? training.state.scheduler.update(loss: trainLoss, learningRate: training.state.learningRate)
         let stopping = training.state.earlyStopping.update(loss: validationResult.total, epoch: epoch.index)
         var row = HistoryRow(
             epoch: epoch.index + 1, learningRate: training.state.learningRate, trainLoss: trainLoss,
@@ -446,15 +455,17 @@ public final class Trainer {
         training.state.optimizerStepCount = training.optimizer.stepCount
         var notes: [String] = []
         if stopping == .improved {
-            training.best = training.model.snapshot()
-            try training.model.executor.saveSafetensors(
-                to: URL(fileURLWithPath: runDirectory.bestWeightsPath), metadata: weightsMetadata(training.state))
+            let metadata = weightsMetadata(training.state)
+            training.best = try average.withEvaluatedParameters(of: model) {
+                try model.executor.saveSafetensors(to: URL(fileURLWithPath: runDirectory.bestWeightsPath), metadata: metadata)
+                return model.snapshot()
+            }
             notes.append("best")
         }
         if nextRate != row.learningRate { notes.append(String(format: "lr → %.2g", nextRate)) }
         if stopping == .stop { notes.append("early stop (best epoch \(training.state.earlyStopping.bestEpoch + 1))") }
         training.state.stoppedEarly = stopping == .stop
-        try saveEpoch(state: training.state, model: training.model, optimizer: training.optimizer, runDirectory: runDirectory)
+        try saveEpoch(state: training.state, model: model, optimizer: training.optimizer, average: average, runDirectory: runDirectory)
         display.endEpoch(row, epochs: configuration.epochs, metricName: metricName, note: notes.joined(separator: "; "))
         return EpochDecision(learningRate: nextRate, stop: stopping == .stop)
     }
@@ -466,9 +477,14 @@ public final class Trainer {
         ).safetensorsMetadata
     }
 
-    private func saveEpoch(state: TrainingState, model: Model, optimizer: any Optimizer, runDirectory: RunDirectory) throws {
-        try Checkpoint.write(to: runDirectory.lastCheckpointPath, model: model, optimizer: optimizer, state: state)
-        try model.executor.saveSafetensors(to: URL(fileURLWithPath: runDirectory.lastWeightsPath), metadata: weightsMetadata(state))
+    /// The checkpoint holds the live weights and the average; last.safetensors the weights validated.
+    private func saveEpoch(
+        state: TrainingState, model: Model, optimizer: any Optimizer, average: ExponentialMovingAverage?, runDirectory: RunDirectory
+    ) throws {
+        try Checkpoint.write(to: runDirectory.lastCheckpointPath, model: model, optimizer: optimizer, average: average, state: state)
+        try average.withEvaluatedParameters(of: model) {
+            try model.executor.saveSafetensors(to: URL(fileURLWithPath: runDirectory.lastWeightsPath), metadata: weightsMetadata(state))
+        }
         try runDirectory.write(HistoryRow.csv(state.history), to: "history.csv")
         try runDirectory.write(LossCurvePlot.svg(state.history, showsParts: settings.loss.kind.metric != nil), to: "plots/loss.svg")
     }

@@ -20,7 +20,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var test: String?
     public var imageSize: Int = 128
     public var channels: Int = 1
-    public var augment: Bool = false
+    public var augment: AugmentationKind = .none
     public var skipBad: Bool = false
     public var maxImagePixels: Int = JPEG.defaultMaximumPixels
     public var skipNonfinite: Bool = false
@@ -34,6 +34,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var margin: Double?
     public var lambda: Double = 1
     public var bstSquare: BatchSimilarityTripletLoss.Square = .signed
+    /// ε of the training cross-entropy's targets (1 − ε)·one-hot + ε/K; 0 is off.
+    public var labelSmoothing: Double = 0
 
     // Optimisation and schedule (paper §3.1)
     public var optimizer: OptimizerKind = .adam
@@ -49,6 +51,12 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var earlyStoppingMinDelta: Double = 1e-4
     /// nil: one pass over the training images.
     public var iterationsPerEpoch: Int?
+    /// Decay of the parameters' exponential moving average, validated and saved instead of the
+    /// live weights; 0 is off.
+    public var ema: Double = 0
+    public var lrSchedule: LearningRateSchedule = .plateau
+    /// Epochs of linear warm-up before the cosine decay (`--lr-schedule cosine` only).
+    public var warmupEpochs: Int = 0
 
     // Execution
     public var seed: UInt64 = 1

@@ -69,7 +69,7 @@ public final class TrainingStep {
         let crossEntropyShare = try localLabels.withUnsafeBufferPointer { labels in
             try SoftmaxCrossEntropy.evaluate(
                 logits: executor.logits, labels: labels.baseAddress!, count: localCount, classes: classes,
-                normalizer: Float(globalCount), gradient: executor.logitsGradient)
+                normalizer: Float(globalCount), labelSmoothing: loss.labelSmoothing, gradient: executor.logitsGradient)
         }
 
         var metric: Float = 0

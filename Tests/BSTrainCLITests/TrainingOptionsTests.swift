@@ -1,4 +1,5 @@
 import ArgumentParser
+import Data
 import Foundation
 import Testing
 import Training
@@ -13,6 +14,7 @@ import Training
         "--groups-per-class", "2,3",
         "--batch-mode", "balanced",
         "--margin", "0.5", "--lambda", "0.5", "--bst-square", "plain",
+        "--label-smoothing", "0.1", "--ema", "0.99", "--lr-schedule", "cosine", "--warmup-epochs", "2",
         "--optimizer", "sgd", "--lr", "0.01", "--weight-decay", "1e-4", "--momentum", "0.8", "--batch", "24",
         "--epochs", "5", "--iterations-per-epoch", "7", "--lr-factor", "0.5", "--lr-patience", "3", "--min-lr", "1e-6",
         "--early-stopping-patience", "4", "--early-stopping-min-delta", "0.01",
@@ -43,9 +45,24 @@ import Training
         var expected = TrainingConfiguration()
         expected.train = "data/train"
         expected.lr = 0.05
-        expected.augment = false
+        expected.augment = .none
         expected.epochs = 9
         #expect(configuration == expected)
+    }
+
+    @Test func augmentAloneIsThePaperSetAndTakesASetName() throws {
+        func augment(_ arguments: [String]) throws -> AugmentationKind {
+            try TrainCommand.parse(arguments).resolvedConfiguration().augment
+        }
+        #expect(try augment([]) == .none)
+        #expect(try augment(["--augment"]) == .paper)
+        #expect(try augment(["--augment", "--lr", "0.1"]) == .paper)
+        #expect(try augment(["--augment", "radiograph"]) == .radiograph)
+        #expect(try augment(["--augment=radiograph", "--lr", "0.1"]) == .radiograph)
+        #expect(try augment(["--augment", "none"]) == .none)
+        #expect(try augment(["--no-augment"]) == .none)
+        #expect(throws: (any Error).self) { try TrainCommand.parse(["--augment", "radiograph", "--no-augment"]) }
+        #expect(throws: (any Error).self) { try TrainCommand.parse(["--augment", "sideways"]) }
     }
 
     @Test func aResumedRunKeepsItsOwnConfigurationButForTheOptionsGiven() throws {

@@ -44,6 +44,31 @@ import Testing
         #expect(groupShares(uneven.plan(epoch: 0)).allSatisfy { abs($0 - 0.25) < 0.01 })
     }
 
+    @Test func classBalancedModeDrawsClassesEquallyAndGroupsByTheirSizeWithinAClass() throws {
+        // Class 0 (60 images: groups of 50 and 10) and class 1 (40: 37 and 3) get half each.
+        let sampler = try sampler(.classBalanced, iterations: 400)
+        #expect(sampler.shares.map { ($0 * 10_000).rounded() / 10_000 } == [0.4167, 0.0833, 0.4625, 0.0375])
+        let plan = sampler.plan(epoch: 0)
+        #expect(plan.allSatisfy { $0.count == 12 })
+        let shares = groupShares(plan)
+        #expect(abs(shares[0] + shares[1] - 0.5) < 0.005)
+        for (share, expected) in zip(shares, sampler.shares) { #expect(abs(share - expected) < 0.01) }
+        // Every batch holds 6 of each class: both classes' expected counts are whole.
+        #expect(plan.allSatisfy { batch in batch.count { Self.labels[$0] == 0 } == 6 })
+    }
+
+    @Test func balancedModeBalancesClassesOnlyWhenTheyHaveAsManyGroups() throws {
+        let uneven = try ClusterBatchSampler(
+            assignment: ClusterAssignment(groupsPerClass: [1, 3], groups: (0..<100).map { $0 < 60 ? 0 : $0 % 3 }),
+            labels: Self.labels, batchSize: 12, mode: .balanced, seed: 1)
+        #expect(uneven.shares == [0.25, 0.25, 0.25, 0.25])
+        let evenClasses = try ClusterBatchSampler(
+            assignment: ClusterAssignment(groupsPerClass: [1, 3], groups: (0..<100).map { $0 < 60 ? 0 : $0 % 3 }),
+            labels: Self.labels, batchSize: 12, mode: .classBalanced, seed: 1)
+        #expect(abs(evenClasses.shares[0] - 0.5) < 1e-12)
+        #expect(abs(evenClasses.shares[1...].reduce(0, +) - 0.5) < 1e-12)
+    }
+
     @Test func randomModeVisitsEverySampleOncePerEpoch() throws {
         let sampler = try sampler(.random, batch: 10)
         #expect(sampler.iterationsPerEpoch == 10)

@@ -46,6 +46,23 @@ import Testing
         #expect(abs(step[0][0] - 1.9) <= 1e-6)
     }
 
+    @Test func adamWDecaysTheWeightsApartFromTheGradient() {
+        // torch.optim.AdamW: θ ← θ·(1 − lr·λ), then the Adam step on the plain gradient.
+        // Step 1 from θ = 2 with g = −0.5, lr 0.1, λ 0.5: θ = 2·0.95 = 1.9, then m̂/sqrt(v̂) = sign(g)
+        // = −1, so θ = 1.9 + 0.1 = 2.0 (where L2 decay, g + λθ = 0.5, gave 1.9).
+        let adamW = { Adam(parameterCount: 1, learningRate: 0.1, weightDecay: 0.5, decoupledWeightDecay: true) }
+        let steps = Self.trajectory(adamW(), from: [2], gradients: [[-0.5], [0.25]])
+        #expect(abs(steps[0][0] - 2.0) <= 1e-6)
+        // Step 2: θ = 2·0.95 = 1.9; m = 0.9·(−0.05) + 0.1·0.25 = −0.02, v = 0.999·0.00025 + 0.001·0.0625
+        // = 0.00031225; m̂ = −0.02/0.19, v̂ = 0.00031225/0.001999; θ = 1.9 − 0.1·m̂/sqrt(v̂) = 1.926633703.
+        #expect(abs(steps[1][0] - 1.926_633_703) <= 1e-6)
+        // With no weight decay AdamW is Adam.
+        let plain = Self.trajectory(Adam(parameterCount: 3, learningRate: 0.1), from: [1, -2, 0], gradients: Self.gradients)
+        let decoupled = Self.trajectory(
+            Adam(parameterCount: 3, learningRate: 0.1, decoupledWeightDecay: true), from: [1, -2, 0], gradients: Self.gradients)
+        #expect(plain == decoupled)
+    }
+
     @Test func sgdWithMomentumMatchesHandComputedValues() {
         let steps = Self.trajectory(
             SGD(parameterCount: 1, learningRate: 0.1, momentum: 0.9), from: [1], gradients: [[0.5], [0.5], [0.5]])

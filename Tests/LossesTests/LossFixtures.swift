@@ -23,11 +23,17 @@ struct CrossEntropyCase: Decodable, CustomTestStringConvertible {
     let labels: [Int32]
     let logits: [[Float]]
     let normalizer: Float
+    let labelSmoothing: Float
     let loss: Double
     let gradient: [[Double]]
     let probabilities: [[Double]]
 
     var testDescription: String { name }
+
+    enum CodingKeys: String, CodingKey {
+        case name, labels, logits, normalizer, loss, gradient, probabilities
+        case labelSmoothing = "label_smoothing"
+    }
 }
 
 /// The layout of every fixture file.

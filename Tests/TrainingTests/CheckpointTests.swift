@@ -40,6 +40,30 @@ import Testing
         #expect(sameMoments)
     }
 
+    @Test func theMovingAverageIsKeptAndACheckpointWithoutOneRestartsItFromTheWeights() throws {
+        let path = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let model = try Self.model()
+        let optimizer = Adam(parameterCount: model.parameterCount)
+        let average = ExponentialMovingAverage(decay: 0.9, startingFrom: model)
+        optimizer.step(parameters: model.executor.parameters, gradients: model.executor.parameters)
+        average.update(from: model)
+        try Checkpoint.write(to: path, model: model, optimizer: optimizer, average: average, state: Self.state())
+
+        let restored = try Self.model()
+        let restoredAverage = ExponentialMovingAverage(decay: 0.9, startingFrom: try Self.model())
+        restored.executor.initializeParameters(seed: 8)
+        _ = try Checkpoint.read(from: path, into: restored, optimizer: Adam(parameterCount: restored.parameterCount), average: restoredAverage)
+        #expect(restoredAverage.parameters == average.parameters)
+        #expect(Array(restored.executor.parameters) == Array(model.executor.parameters))
+
+        // Written without --ema: the average starts from the weights the checkpoint holds.
+        try Checkpoint.write(to: path, model: model, optimizer: optimizer, state: Self.state())
+        let fresh = ExponentialMovingAverage(decay: 0.9, startingFrom: try Self.model())
+        _ = try Checkpoint.read(from: path, into: restored, optimizer: Adam(parameterCount: restored.parameterCount), average: fresh)
+        #expect(fresh.parameters == Array(model.executor.parameters))
+    }
+
     /// Swapping the byte ranges of two tensors of one shape leaves every byte of data and the
     /// training state as they were: only a checksum that covers the header sees it.
     @Test func swappedTensorOffsetsAreCaughtByTheChecksum() throws {

@@ -46,3 +46,24 @@ import Training
         #expect(decisions == [.improved, .noImprovement, .improved, .noImprovement, .stop])
     }
 }
+
+@Suite struct CosineScheduleTests {
+    @Test func warmsUpLinearlyThenFollowsHalfACosineToTheFloor() {
+        let schedule = CosineSchedule(learningRate: 1e-3, minimumLearningRate: 1e-5, epochs: 12, warmupEpochs: 2)
+        #expect(abs(schedule.learningRate(epoch: 0) - 0.5e-3) < 1e-15)
+        #expect(abs(schedule.learningRate(epoch: 1) - 1e-3) < 1e-15)
+        // Epoch 2 starts the decay at η; halfway through its 10 epochs the rate is the mean of η and η_min.
+        #expect(abs(schedule.learningRate(epoch: 2) - 1e-3) < 1e-15)
+        #expect(abs(schedule.learningRate(epoch: 7) - (1e-3 + 1e-5) / 2) < 1e-15)
+        #expect(abs(schedule.learningRate(epoch: 12) - 1e-5) < 1e-15)
+        let rates = (2...12).map { schedule.learningRate(epoch: $0) }
+        #expect(zip(rates, rates.dropFirst()).allSatisfy { $0 > $1 })
+    }
+
+    @Test func withoutWarmUpTheFirstEpochUsesTheFullRate() {
+        let schedule = CosineSchedule(learningRate: 0.1, minimumLearningRate: 0, epochs: 4, warmupEpochs: 0)
+        // cos(π·e/4) for e = 0...3: 1, √2/2, 0, −√2/2.
+        let expected = [0.1, 0.05 * (1 + 0.5.squareRoot()), 0.05, 0.05 * (1 - 0.5.squareRoot())]
+        for (epoch, rate) in expected.enumerated() { #expect(abs(schedule.learningRate(epoch: epoch) - rate) < 1e-15) }
+    }
+}

@@ -1,3 +1,4 @@
+import Data
 import Foundation
 import Losses
 import Networks
@@ -36,7 +37,23 @@ import Training
         let path = try temporaryFile("batch-mode: stratified\n")
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect { try TrainingConfiguration.load(yamlFile: path) } throws: { error in
-            "\(error)" == "--batch-mode stratified is not valid: expected one of ratio, balanced, random"
+            "\(error)" == "--batch-mode stratified is not valid: expected one of ratio, balanced, random, class-balanced"
+        }
+    }
+
+    @Test func augmentReadsTheSwitchOfOlderConfigFilesAsWellAsTheSetNames() throws {
+        let cases: [(String, AugmentationKind)] = [
+            ("true", .paper), ("false", .none), ("paper", .paper), ("radiograph", .radiograph), ("none", .none),
+        ]
+        for (value, expected) in cases {
+            let path = try temporaryFile("augment: \(value)\n")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            #expect(try TrainingConfiguration.load(yamlFile: path).augment == expected, "augment: \(value)")
+        }
+        let path = try temporaryFile("augment: sometimes\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect { try TrainingConfiguration.load(yamlFile: path) } throws: { error in
+            "\(error)" == "--augment sometimes is not valid: expected one of none, paper, radiograph"
         }
     }
 
@@ -69,7 +86,7 @@ import Training
             val-fraction: 1e-1
             image-size: 128
             channels: 1
-            augment: false
+            augment: none
             skip-bad: false
             max-image-pixels: 89478485
             skip-nonfinite: false
@@ -79,6 +96,7 @@ import Training
             loss: ce+bst
             lambda: 1e+0
             bst-square: signed
+            label-smoothing: 0e+0
             optimizer: adam
             lr: 1e-3
             weight-decay: 0e+0
@@ -90,6 +108,9 @@ import Training
             min-lr: 1e-08
             early-stopping-patience: 30
             early-stopping-min-delta: 1e-4
+            ema: 0e+0
+            lr-schedule: plateau
+            warmup-epochs: 0
             seed: 1
             sync-bn: false
             bucket-mb: 4e+0
@@ -109,7 +130,7 @@ import Training
         #expect(TrainingConfiguration.optionName("earlyStoppingMinDelta") == "early-stopping-min-delta")
         #expect(TrainingConfiguration.optionName("bucketMB") == "bucket-mb")
         #expect(TrainingConfiguration.optionName("URLSession") == "url-session")
-        #expect(TrainingConfiguration.optionNames.count == 35)
+        #expect(TrainingConfiguration.optionNames.count == 39)
         #expect(Set(TrainingConfiguration.optionNames).count == TrainingConfiguration.optionNames.count)
     }
 
@@ -118,13 +139,13 @@ import Training
         var lr: Double? = 0.01
         var loss: LossKind? = .crossEntropyPlusLifted
         var val: String?
-        var augment: Bool?
+        var augment: AugmentationKind?
     }
 
     @Test func replacingSetsTheGivenOptionsAndKeepsTheOthers() throws {
         var base = TrainingConfiguration()
         base.val = "data/val"
-        base.augment = true
+        base.augment = .paper
         let replaced = try base.replacing(with: GivenOptions())
         var expected = base
         expected.lr = 0.01
