@@ -124,6 +124,19 @@ expect "channels other than 1 or 3" "--channels 2" "$bstrain" train "${common[@]
 expect "existing run without --resume" "already holds a run" "$bstrain" train "${common[@]}" --train "$good" --run-dir "$work/run"
 expect "run directory that cannot be created" "cannot create" "$bstrain" train "${common[@]}" --train "$good" --run-dir /dev/null/run
 
+# Configuration files Yams must never see: too deep for its recursive composer, too large, or
+# a base-60 number it traps on.
+python3 -c "print('train: ' + '[' * 100000)" > "$work/deep.yaml"
+expect "--config nested 100,000 brackets deep" "nests too deeply" "$bstrain" train "${common[@]}" --train "$good" --config "$work/deep.yaml" --run-dir "$work/r29"
+python3 -c "print('epochs: 1\n' + '# padding\n' * 120000)" > "$work/large.yaml"
+expect "--config file over 1 MB" "bytes, over the 1048576" "$bstrain" train "${common[@]}" --train "$good" --config "$work/large.yaml" --run-dir "$work/r30"
+echo "image-size: 1:0:0:0:0:0:0:0:0:0:0" > "$work/base60.yaml"
+expect "--config with a base-60 number (image-size: 1:0:0:0:0:0:0:0:0:0:0)" "expected a value of type Int" "$bstrain" train "${common[@]}" --train "$good" --config "$work/base60.yaml" --run-dir "$work/r31"
+printf 'epochs: 1\ntrain: &a [x, x]\nval: [*a, *a]\n' > "$work/list.yaml"
+expect "--config with a list as an option's value" "has a list or mapping" "$bstrain" train "${common[@]}" --train "$good" --config "$work/list.yaml" --run-dir "$work/r32"
+mkfifo "$work/config-pipe"
+expect "--config naming a named pipe (FIFO)" "not a regular file" timeout 60 "$bstrain" train "${common[@]}" --train "$good" --config "$work/config-pipe" --run-dir "$work/r33"
+
 # Checkpoint cases work on copies, so the original run stays intact.
 cp -r "$work/run" "$work/corrupt"; rm -f "$work/corrupt/run.lock"
 python3 -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[-100]^=0xFF; open(p,'wb').write(b)" "$work/corrupt/checkpoints/last.ckpt"
