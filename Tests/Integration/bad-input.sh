@@ -123,6 +123,7 @@ expect "image size not divisible by 32" "--image-size 100" "$bstrain" train "${c
 expect "channels other than 1 or 3" "--channels 2" "$bstrain" train "${common[@]}" --train "$good" --channels 2 --run-dir "$work/r17"
 expect "existing run without --resume" "already holds a run" "$bstrain" train "${common[@]}" --train "$good" --run-dir "$work/run"
 expect "run directory that cannot be created" "cannot create" "$bstrain" train "${common[@]}" --train "$good" --run-dir /dev/null/run
+expect "--run-dir 50,000 folders deep" "choose a shorter --run-dir" timeout 10 "$bstrain" train "${common[@]}" --train "$good" --run-dir "$(python3 -c "print('/'.join(['a'] * 50000))")"
 
 # Configuration files Yams must never see: too deep for its recursive composer, too large, or
 # a base-60 number it traps on.
@@ -170,6 +171,9 @@ check "--skip-bad skips the bomb and lists every skipped path as CSV" bash -c '
     python3 -c "import csv, sys; rows = list(csv.reader(open(sys.argv[1]))); \
         assert sorted(row[0].rsplit(\"/\", 1)[1] for row in rows[1:]) == [\"bomb.jpg\", \"say \\\"hi\\\", there.jpg\"], rows" "$2/s1/skipped.csv"
     ' _ "$bstrain" "$work" "${common[@]}"
+mkdir "$work/scratch"
+check "a bare relative --run-dir (v), created in the working folder" bash -c '
+    cd "$2" && "$1" train "${@:4}" --train "$3" --run-dir v >/dev/null && [[ -d v/checkpoints ]]' _ "$bstrain" "$work/scratch" "$good" "${common[@]}"
 copy_data; mv "$work/bad/class-1" "$work/elsewhere"; ln -s "$work/elsewhere" "$work/bad/class-1"
 check "class folder that is a symbolic link" "$bstrain" train "${common[@]}" --train "$work/bad" --run-dir "$work/s2"
 rm -r "$work/elsewhere"
