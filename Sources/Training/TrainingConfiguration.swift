@@ -139,7 +139,7 @@ extension TrainingConfiguration {
         var status = stat()
         guard stat(path, &status) == 0 else { throw ConfigurationError.unreadable(path: path, reason: errnoText()) }
         guard status.st_mode & S_IFMT == S_IFREG else {
-            throw ConfigurationError.unreadable(path: path, reason: "it is not a regular file")
+            throw ConfigurationError.unreadable(path: path, reason: "it is a folder, device or pipe, not a regular file; name a YAML file")
         }
         guard status.st_size <= ConfigurationFileBounds.maximumBytes else {
             throw ConfigurationError.tooLarge(path: path, bytes: Int(status.st_size))

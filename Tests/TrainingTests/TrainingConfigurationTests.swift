@@ -167,7 +167,7 @@ import Training
     @Test func aFolderOrDeviceIsRefusedAsNotARegularFile() throws {
         for path in [NSTemporaryDirectory(), "/dev/zero"] {
             #expect { try TrainingConfiguration.load(yamlFile: path) } throws: { error in
-                "\(error)" == "cannot read configuration file \(path): it is not a regular file"
+                "\(error)" == "cannot read configuration file \(path): it is a folder, device or pipe, not a regular file; name a YAML file"
             }
         }
     }
