@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 // The safetensors format (huggingface/safetensors): an 8-byte little-endian header length n,
 // n bytes of JSON mapping each tensor name to {"dtype", "shape", "data_offsets": [begin, end]}
@@ -23,7 +24,7 @@ public enum SafetensorsError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .unwritable(path, reason):
-            "cannot write \(path): \(reason); check that its folder exists and is writable"
+            "cannot write \(path): \(reason); check free space and that its folder exists and is writable, or write elsewhere"
         case let .unreadable(path, reason):
             "cannot read \(path): \(reason)"
         case let .malformedHeader(path, reason):
@@ -228,19 +229,20 @@ public struct SafetensorsFile {
 
 extension Executor {
     /// Writes every named tensor of the graph (trainable parameters and state such as BN
-    /// running statistics) to `url` as safetensors, atomically, so an existing file is never
-    /// left half-written. Shapes are the engine's: convolution weights [out, kh, kw, in/groups]
-    /// (PyTorch's are [out, in/groups, kh, kw]); the metadata says so under "layout".
+    /// running statistics) to `url` as safetensors, atomically (`AtomicFile`), so an existing
+    /// file is never left half-written, not even by a full disk. Shapes are the engine's:
+    /// convolution weights [out, kh, kw, in/groups] (PyTorch's are [out, in/groups, kh, kw]);
+    /// the metadata says so under "layout".
     public func saveSafetensors(to url: URL, metadata: [String: String] = [:]) throws(SafetensorsError) {
         let tensors = graph.parameters.map { entry in
             (name: entry.name, shape: entry.shape, values: UnsafeBufferPointer(view(of: entry)))
         }
         let layout = ["layout": "NHWC; convolution weights [out, kh, kw, in/groups]; linear weights [out, in]"]
         let file = SafetensorsFile.encode(tensors, metadata: layout.merging(metadata) { $1 })
-        do {
-            try file.write(to: url, options: .atomic)
+        do throws(FileWriteError) {
+            try AtomicFile.write(file, to: url.path)
         } catch {
-            throw .unwritable(path: url.path, reason: error.localizedDescription)
+            throw .unwritable(path: url.path, reason: error.reason)
         }
     }
 

@@ -4,7 +4,7 @@ import Foundation
 /// or the new, never half of it: temporary file in the same folder, fsync, rename, fsync of
 /// the folder.
 public enum AtomicFile {
-    public static func write(_ data: Data, to path: String) throws {
+    public static func write(_ data: Data, to path: String) throws(FileWriteError) {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = "\(path).partial-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -40,7 +40,7 @@ public enum AtomicFile {
         }
     }
 
-    public static func write(_ text: String, to path: String) throws {
+    public static func write(_ text: String, to path: String) throws(FileWriteError) {
         try write(Data(text.utf8), to: path)
     }
 }
@@ -48,6 +48,13 @@ public enum AtomicFile {
 /// Why a file could not be written, with the system's own reason.
 public enum FileWriteError: Error, CustomStringConvertible {
     case cannotWrite(path: String, reason: String)
+
+    /// The system's reason alone, for errors that name the file in their own words.
+    public var reason: String {
+        switch self {
+        case .cannotWrite(_, let reason): reason
+        }
+    }
 
     public var description: String {
         switch self {

@@ -49,6 +49,9 @@ public final class RunDirectory {
     ///   so a checkpoint cannot run out of room halfway through training.
     public init(path: String, minimumFreeBytes: UInt64) throws {
         layout = Layout(path: path)
+        guard path.utf8.count <= Self.maximumPathBytes else {
+            throw RunDirectoryError.pathTooLong(path: path, limit: Self.maximumPathBytes)
+        }
         for folder in [path, layout.checkpointsPath, layout.weightsPath, layout.plotsPath] {
             try Self.createFolder(folder)
         }
@@ -75,17 +78,25 @@ public final class RunDirectory {
         _ = owner.withCString { Foundation.write(lockDescriptor, $0, strlen($0)) }
     }
 
-    /// mkdir -p, with the system's own reason when it fails.
+    /// The longest run directory path: its files' paths (`checkpoints/last.ckpt.partial-<pid>`
+    /// and the like) must stay within the system's PATH_MAX. Refusing a longer one up front
+    /// also spares walking tens of thousands of components only to fail at the first file.
+    public static let maximumPathBytes = Int(PATH_MAX) - 1 - 256
+
+    /// mkdir -p, top folder first, with the system's own reason when it fails.
     private static func createFolder(_ path: String) throws {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
-            guard isFolder.boolValue else { throw RunDirectoryError.cannotCreate(path: path, reason: "a file of that name exists") }
-            return
-        }
-        let parent = (path as NSString).deletingLastPathComponent
-        if !parent.isEmpty && parent != path { try createFolder(parent) }
-        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
-            throw RunDirectoryError.cannotCreate(path: path, reason: errnoText())
+        var folder = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            folder += component
+            var status = stat()
+            if stat(folder, &status) == 0 {
+                guard status.st_mode & S_IFMT == S_IFDIR else {
+                    throw RunDirectoryError.cannotCreate(path: folder, reason: "a file of that name exists")
+                }
+            } else if mkdir(folder, 0o755) != 0 && errno != EEXIST {
+                throw RunDirectoryError.cannotCreate(path: folder, reason: errnoText())
+            }
+            folder += "/"
         }
     }
 
@@ -111,6 +122,7 @@ public final class RunDirectory {
 
 public enum RunDirectoryError: Error, CustomStringConvertible {
     case cannotCreate(path: String, reason: String)
+    case pathTooLong(path: String, limit: Int)
     case cannotWrite(path: String, reason: String)
     case diskFull(path: String, free: UInt64, needed: UInt64)
     case locked(path: String)
@@ -120,6 +132,8 @@ public enum RunDirectoryError: Error, CustomStringConvertible {
         switch self {
         case .cannotCreate(let path, let reason):
             return "cannot create run directory \(path): \(reason); choose another with --run-dir"
+        case .pathTooLong(let path, let limit):
+            return "cannot create run directory \(path.prefix(60))…: its path is \(path.utf8.count) bytes long, over the \(limit) a run directory may have (the system's PATH_MAX, less room for the run's file names); choose a shorter --run-dir"
         case .cannotWrite(let path, let reason):
             return "cannot write \(path): \(reason); check permissions and free space, or choose another --run-dir"
         case .diskFull(let path, let free, let needed):

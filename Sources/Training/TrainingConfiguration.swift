@@ -2,6 +2,7 @@ import Data
 import Foundation
 import Losses
 import Networks
+import Support
 import Yams
 
 /// Every option of a training run, typed, with the paper's defaults (docs/method.md).
@@ -110,14 +111,10 @@ extension TrainingConfiguration {
 
 extension TrainingConfiguration {
     /// Reads a `--config` file or a run's config.yaml: options absent from it (or null) keep
-    /// their defaults, unknown ones are refused.
+    /// their defaults, unknown ones are refused. A file past `ConfigurationFileBounds` is
+    /// refused before Yams reads it.
     public static func load(yamlFile path: String) throws -> TrainingConfiguration {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigurationError.unreadable(path: path, reason: error.localizedDescription)
-        }
+        let text = try boundedText(ofFile: path)
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -130,12 +127,49 @@ extension TrainingConfiguration {
         }
         var given: [(property: String, value: Node)] = []
         for (key, value) in mapping {
-            guard let name = key.string, let property = propertyNamesByOption[name] else {
-                throw ConfigurationError.unknownKey(path: path, key: key.string ?? "\(key)")
+            // Refused before anything describes or re-encodes them: aliases let a small file
+            // stand for a list of billions of elements.
+            guard let name = key.scalar?.string, value.scalar != nil else {
+                throw ConfigurationError.notOptionAndValue(path: path, line: (key.scalar == nil ? key : value).mark?.line)
             }
-            given.append((property, value))
+            guard let property = propertyNamesByOption[name] else {
+                throw ConfigurationError.unknownKey(path: path, key: name)
+            }
+            given.append((property, baseSixtyAsText(value)))
         }
         return try TrainingConfiguration().replacing(given, source: path)
+    }
+
+    /// The text of the configuration file at `path`, refused when it is not a regular file
+    /// (a FIFO would block, a device never end), is over `ConfigurationFileBounds.maximumBytes`
+    /// or nests deeper than `ConfigurationFileBounds.maximumDepth`.
+    private static func boundedText(ofFile path: String) throws -> String {
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw ConfigurationError.unreadable(path: path, reason: errnoText()) }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw ConfigurationError.unreadable(path: path, reason: "it is a folder, device or pipe, not a regular file; name a YAML file")
+        }
+        guard status.st_size <= ConfigurationFileBounds.maximumBytes else {
+            throw ConfigurationError.tooLarge(path: path, bytes: Int(status.st_size))
+        }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError.unreadable(path: path, reason: error.localizedDescription)
+        }
+        if let line = ConfigurationFileBounds.firstLine(in: text, nestedDeeperThan: ConfigurationFileBounds.maximumDepth) {
+            throw ConfigurationError.nestedTooDeeply(path: path, line: line)
+        }
+        return text
+    }
+
+    /// YAML 1.1 reads a plain `1:30` as the base-60 number 90, and Yams traps on the overflow
+    /// of a long one (`1:0:0:0:0:0:0:0:0:0:0`). No option wants base 60, so such a value is
+    /// text: a text option takes it as written, a number option refuses it by name.
+    private static func baseSixtyAsText(_ value: Node) -> Node {
+        guard let scalar = value.scalar, scalar.style == .plain, scalar.string.contains(":") else { return value }
+        return Node(scalar.string, Tag(.str), .singleQuoted)
     }
 
     /// This configuration with the options that `options` gives, the others unchanged:
@@ -213,6 +247,10 @@ public enum ConfigurationError: Error, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case invalidYAML(path: String, reason: String)
     case unknownKey(path: String, key: String)
+    /// A list or mapping where an option's name or value belongs; `line` is 1-based.
+    case notOptionAndValue(path: String, line: Int?)
+    case tooLarge(path: String, bytes: Int)
+    case nestedTooDeeply(path: String, line: Int)
     case invalidValue(option: String, value: String, expected: String)
 
     public var description: String {
@@ -221,6 +259,12 @@ public enum ConfigurationError: Error, CustomStringConvertible {
         case .invalidYAML(let path, let reason): return "configuration file \(path) is not valid: \(reason)"
         case .unknownKey(let path, let key):
             return "configuration file \(path) has an unknown option '\(key)'; options use the command-line names, e.g. image-size, groups-per-class"
+        case .notOptionAndValue(let path, let line):
+            return "configuration file \(path)\(line.map { " line \($0)" } ?? "") has a list or mapping where an option or its value belongs; write one option: value per line, e.g. image-size: 128"
+        case .tooLarge(let path, let bytes):
+            return "configuration file \(path) is \(bytes) bytes, over the \(ConfigurationFileBounds.maximumBytes) bytes read; a configuration is a few option: value lines, is this the right file?"
+        case .nestedTooDeeply(let path, let line):
+            return "configuration file \(path) nests too deeply near line \(line): over \(ConfigurationFileBounds.maximumDepth) levels of indentation and brackets; write one option: value per line, e.g. image-size: 128"
         case .invalidValue(let option, let value, let expected):
             return "--\(option) \(value) is not valid: expected \(expected)"
         }

@@ -172,4 +172,41 @@ import Testing
         #expect(try file.floats("b") == [0.25])
         #expect(file.metadata == ["format": "pt"])
     }
+
+    @Test func aFailedWriteGivesTheSystemsReason() {
+        let path = FileManager.default.temporaryDirectory.path + "/bstrain-missing-\(UUID().uuidString)/w.safetensors"
+        #expect { try Self.executor(seed: 1).saveSafetensors(to: URL(fileURLWithPath: path)) } throws: { error in
+            "\(error)" == "cannot write \(path): No such file or directory; check free space and that its folder exists and is writable, or write elsewhere"
+        }
+    }
+
+    /// A full disk, made by filling a small tmpfs; mounting one needs root.
+    @Test(.enabled(if: getuid() == 0)) func aFullDiskLeavesTheOldWeightsWholeAndSaysWhy() throws {
+        let folder = FileManager.default.temporaryDirectory.path + "/bstrain-full-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try #require(Self.run("/bin/mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", folder))
+        defer { _ = Self.run("/bin/umount", folder) }
+        let url = URL(fileURLWithPath: "\(folder)/w.safetensors")
+        try Self.executor(seed: 1).saveSafetensors(to: url)
+        let saved = try Data(contentsOf: url)
+        _ = Self.run("/bin/dd", "if=/dev/zero", "of=\(folder)/filler", "bs=4096")  // fails once the disk is full
+
+        #expect { try Self.executor(seed: 2).saveSafetensors(to: url) } throws: { error in
+            "\(error)".contains(": No space left on device; check free space")
+        }
+        #expect(try Data(contentsOf: url) == saved)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["filler", "w.safetensors"])
+    }
+
+    /// Runs a program and says whether it succeeded.
+    static func run(_ program: String, _ arguments: String...) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
 }

@@ -131,6 +131,20 @@ expect "a run needing more memory than the machine has (--batch 1000000)" "memor
     "$bstrain" train "${common[@]}" --train "$good" --batch 1000000 --run-dir "$work/r20"
 expect "existing run without --resume" "already holds a run" "$bstrain" train "${common[@]}" --train "$good" --run-dir "$work/run"
 expect "run directory that cannot be created" "cannot create" "$bstrain" train "${common[@]}" --train "$good" --run-dir /dev/null/run
+expect "--run-dir 50,000 folders deep" "choose a shorter --run-dir" timeout 10 "$bstrain" train "${common[@]}" --train "$good" --run-dir "$(python3 -c "print('/'.join(['a'] * 50000))")"
+
+# Configuration files Yams must never see: too deep for its recursive composer, too large, or
+# a base-60 number it traps on.
+python3 -c "print('train: ' + '[' * 100000)" > "$work/deep.yaml"
+expect "--config nested 100,000 brackets deep" "nests too deeply" "$bstrain" train "${common[@]}" --train "$good" --config "$work/deep.yaml" --run-dir "$work/r29"
+python3 -c "print('epochs: 1\n' + '# padding\n' * 120000)" > "$work/large.yaml"
+expect "--config file over 1 MB" "bytes, over the 1048576" "$bstrain" train "${common[@]}" --train "$good" --config "$work/large.yaml" --run-dir "$work/r30"
+echo "image-size: 1:0:0:0:0:0:0:0:0:0:0" > "$work/base60.yaml"
+expect "--config with a base-60 number (image-size: 1:0:0:0:0:0:0:0:0:0:0)" "expected a value of type Int" "$bstrain" train "${common[@]}" --train "$good" --config "$work/base60.yaml" --run-dir "$work/r31"
+printf 'epochs: 1\ntrain: &a [x, x]\nval: [*a, *a]\n' > "$work/list.yaml"
+expect "--config with a list as an option's value" "has a list or mapping" "$bstrain" train "${common[@]}" --train "$good" --config "$work/list.yaml" --run-dir "$work/r32"
+mkfifo "$work/config-pipe"
+expect "--config naming a named pipe (FIFO)" "not a regular file" timeout 60 "$bstrain" train "${common[@]}" --train "$good" --config "$work/config-pipe" --run-dir "$work/r33"
 
 # Checkpoint cases work on copies, so the original run stays intact.
 cp -r "$work/run" "$work/corrupt"; rm -f "$work/corrupt/run.lock"
@@ -167,6 +181,9 @@ check "--skip-bad skips the bomb and lists every skipped path as CSV" bash -c '
     python3 -c "import csv, sys; rows = list(csv.reader(open(sys.argv[1]))); \
         assert sorted(row[0].rsplit(\"/\", 1)[1] for row in rows[1:]) == [\"bomb.jpg\", \"say \\\"hi\\\", there.jpg\"], rows" "$2/s1/skipped.csv"
     ' _ "$bstrain" "$work" "${common[@]}"
+mkdir "$work/scratch"
+check "a bare relative --run-dir (v), created in the working folder" bash -c '
+    cd "$2" && "$1" train "${@:4}" --train "$3" --run-dir v >/dev/null && [[ -d v/checkpoints ]]' _ "$bstrain" "$work/scratch" "$good" "${common[@]}"
 copy_data; mv "$work/bad/class-1" "$work/elsewhere"; ln -s "$work/elsewhere" "$work/bad/class-1"
 check "class folder that is a symbolic link" "$bstrain" train "${common[@]}" --train "$work/bad" --run-dir "$work/s2"
 rm -r "$work/elsewhere"

@@ -37,6 +37,36 @@ import Training
         #expect(throws: RunDirectoryError.self) { try RunDirectory(path: path, minimumFreeBytes: .max) }
     }
 
+    @Test func aBareRelativeNameIsCreatedInTheWorkingDirectory() throws {
+        // Foundation's deletingLastPathComponent trapped on a path of one component.
+        let name = "bstrain-run-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: name) }
+        let directory = try RunDirectory(path: name, minimumFreeBytes: 0)
+        #expect(FileManager.default.fileExists(atPath: "\(name)/checkpoints"))
+        _ = directory
+    }
+
+    @Test func aFileWhereAFolderBelongsIsNamed() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        #expect { try RunDirectory(path: "\(path)/run", minimumFreeBytes: 0) } throws: { error in
+            "\(error)" == "cannot create run directory \(path): a file of that name exists; choose another with --run-dir"
+        }
+    }
+
+    @Test func aPathPastPATHMAXIsRefusedAtOnceAndCreatesNothing() throws {
+        let top = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: top) }
+        let path = top + String(repeating: "/a", count: 50_000)
+        let start = ContinuousClock.now
+        #expect { try RunDirectory(path: path, minimumFreeBytes: 0) } throws: { error in
+            "\(error)".hasPrefix("cannot create run directory \(path.prefix(60))…: its path is \(path.utf8.count) bytes long, over the 3839")
+        }
+        #expect(ContinuousClock.now - start < .seconds(1))
+        #expect(!FileManager.default.fileExists(atPath: top))
+    }
+
     @Test func atomicWriteReplacesWholeFilesAndLeavesNoTemporaries() throws {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }

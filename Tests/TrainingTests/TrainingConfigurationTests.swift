@@ -152,6 +152,72 @@ import Training
         expected.loss = .crossEntropyPlusLifted
         #expect(replaced == expected)
     }
+
+    // MARK: - Files no configuration is: refused before Yams reads them
+
+    /// The message of the error that loading `text` as a configuration file throws, with the
+    /// file's path written as FILE; nil when it loads.
+    func errorLoading(_ text: String) throws -> String? {
+        let path = try temporaryFile(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            _ = try TrainingConfiguration.load(yamlFile: path)
+            return nil
+        } catch {
+            return "\(error)".replacingOccurrences(of: path, with: "FILE")
+        }
+    }
+
+    @Test func aDeeplyNestedListIsRefusedWithItsLine() throws {
+        // Yams composes recursively: 100,000 levels overflowed the stack.
+        #expect(try errorLoading("epochs: 3\ntrain: " + String(repeating: "[", count: 100_000) + "\n")
+            == "configuration file FILE nests too deeply near line 2: over 32 levels of indentation and brackets; write one option: value per line, e.g. image-size: 128")
+    }
+
+    @Test func deeplyNestedKeysAreRefusedAtTheFirstLineTooDeep() throws {
+        let indented = (0..<1_000).map { String(repeating: " ", count: $0) + "a:" }.joined(separator: "\n")
+        #expect(try errorLoading(indented)?.contains("nests too deeply near line 17:") == true)
+        let bracketed = "train: " + String(repeating: "{a: ", count: 20_000)
+        #expect(try errorLoading(bracketed)?.contains("nests too deeply near line 1:") == true)
+    }
+
+    @Test func aFileOverAMegabyteIsRefusedBeforeItIsRead() throws {
+        #expect(try errorLoading("train: data\n" + String(repeating: "# padding\n", count: 110_000))
+            == "configuration file FILE is 1100012 bytes, over the 1048576 bytes read; a configuration is a few option: value lines, is this the right file?")
+    }
+
+    @Test func aFolderOrDeviceIsRefusedAsNotARegularFile() throws {
+        for path in [NSTemporaryDirectory(), "/dev/zero"] {
+            #expect { try TrainingConfiguration.load(yamlFile: path) } throws: { error in
+                "\(error)" == "cannot read configuration file \(path): it is a folder, device or pipe, not a regular file; name a YAML file"
+            }
+        }
+    }
+
+    @Test func aListWhereAValueBelongsIsRefusedWithItsLine() throws {
+        // An alias may make a list of billions of elements from a few lines; it is refused
+        // before anything expands it.
+        #expect(try errorLoading("epochs: 3\ntrain: &a [x, x]\nval: [*a, *a]\n")
+            == "configuration file FILE line 2 has a list or mapping where an option or its value belongs; write one option: value per line, e.g. image-size: 128")
+    }
+
+    @Test func aMappingUsedAsAKeyIsRefusedWithItsLine() throws {
+        #expect(try errorLoading("? {a: 1}\n: 2\n")?.hasPrefix("configuration file FILE line 1 has a list or mapping") == true)
+    }
+
+    @Test func aBaseSixtyNumberIsRefusedByOptionNameInsteadOfTrapping() throws {
+        // YAML 1.1 base 60; Yams 5 trapped on the overflow of this one.
+        #expect(try errorLoading("image-size: 1:0:0:0:0:0:0:0:0:0:0\n")
+            == "configuration file FILE is not valid: image-size '1:0:0:0:0:0:0:0:0:0:0': expected a value of type Int")
+    }
+
+    @Test func aValueWithAColonIsTextForATextOption() throws {
+        let path = try temporaryFile("train: 12:30\nrun-dir: runs/1:0\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let configuration = try TrainingConfiguration.load(yamlFile: path)
+        #expect(configuration.train == "12:30")
+        #expect(configuration.runDir == "runs/1:0")
+    }
 }
 
 @Suite struct ResumeRuleTests {
