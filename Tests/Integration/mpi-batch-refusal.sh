@@ -21,6 +21,6 @@ refused() {
 }
 
 for ranks in 1 4; do
-    refused "$ranks" 1 "--batch 1 is not valid: expected at least 2"
+    refused "$ranks" 1 "--batch 1 is not valid: expected from 2"
 done
 refused 4 3 "--batch 3 is smaller than the number of ranks (4)"
