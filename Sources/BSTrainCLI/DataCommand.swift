@@ -1,6 +1,7 @@
 import ArgumentParser
 import Data
 import Foundation
+import Support
 
 /// `bstrain data`: loads, decodes and clusters a dataset the way `train` would, and reports
 /// what it found and how long each step took.
@@ -24,6 +25,12 @@ struct DataCommand: ParsableCommand {
 
     @Option(help: "Share of each training class held out for validation when --val is not given (0 holds none).")
     var valFraction = 0.1
+
+    @Option(help: "Regular expression whose first capture group names each file's patient, or kermany; the report then counts patients and the validation share is whole patients.")
+    var groupPattern: String?
+
+    @Option(help: "CSV of path,group rows naming each image's patient, instead of --group-pattern.")
+    var groups: String?
 
     @Option(help: "Side of the square images the network sees, in pixels.")
     var imageSize = 128
@@ -59,11 +66,12 @@ struct DataCommand: ParsableCommand {
         try ClusterBatchSampler.validate(batchSize: batch)
         let dataset = try ImageFolderDataset(
             train: URL(fileURLWithPath: train), validation: val.map { URL(fileURLWithPath: $0) },
-            validationFraction: valFraction, seed: seed)
+            validationFraction: valFraction, grouping: PatientGrouping(pattern: groupPattern, file: groups), seed: seed)
         let groupsPerClass = try ClusterAssignment.groupsPerClass(groupsPerClass, classCount: dataset.classNames.count)
         let validationSource = val.map { "folder \($0)" } ?? "\(valFraction) of each training class held out"
         print("Training folder \(train): \(dataset.classNames.count) classes, \(dataset.train.count) images; "
             + (dataset.validation.map { "validation (\(validationSource)): \($0.count) images" } ?? "no validation split"))
+        if let patients = dataset.patients { report(patients, classNames: dataset.classNames) }
 
         let clock = ContinuousClock()
         var decoded: [ImageCache] = []
@@ -101,6 +109,17 @@ struct DataCommand: ParsableCommand {
         }
         print(String(format: "Clustered in %.2f s%@", clusterTime.seconds, reuseNote))
         try report(assignment!, cache: cache)
+    }
+
+    private func report(_ patients: PatientGroupReport, classNames: [String]) {
+        for (label, name) in classNames.enumerated() {
+            let validation = patients.validationPatientsPerClass.isEmpty ? "" : ", validation \(patients.validationPatientsPerClass[label])"
+            print("class \(name): patients in training \(patients.trainPatientsPerClass[label])\(validation)")
+        }
+        if patients.ungroupedImages > 0 {
+            print("\(patients.ungroupedImages) image(s) whose name the grouping does not match, each counted as a patient of its own")
+        }
+        for warning in patients.warnings { writeToStandardError("bstrain: warning: \(warning)\n") }
     }
 
     private func report(_ assignment: ClusterAssignment, cache: ImageCache) throws {

@@ -15,7 +15,7 @@ struct TrainCommand: ParsableCommand {
             Defaults follow the paper (Huang et al. 2021, section 3.1): optimizer \(defaultText(\.optimizer)), learning \
             rate \(defaultText(\.lr)); the learning rate times \(defaultText(\.lrFactor)) when the training loss has not \
             improved for \(defaultText(\.lrPatience)) epochs (never below \(defaultText(\.minLr))); at most \
-            \(defaultText(\.epochs)) epochs; early stopping when the validation loss has not improved by \
+            \(defaultText(\.epochs)) epochs; early stopping when the validation \(defaultText(\.earlyStoppingMetric)) has not improved by \
             \(defaultText(\.earlyStoppingMinDelta)) for \(defaultText(\.earlyStoppingPatience)) epochs, restoring the \
             best weights; global batch \(defaultText(\.batch)); lambda \(defaultText(\.lambda)); \
             \(defaultText(\.imageSize)) x \(defaultText(\.imageSize)) images. Options can also come from --config FILE \

@@ -37,6 +37,15 @@ struct DataOptions: TrainingOptionGroup {
     var val: String?
     @Option(help: .training("Share of each training class held out for validation when --val is not given.", default: \.valFraction))
     var valFraction: Double?
+    @Option(help: .training("""
+        Regular expression whose first capture group names the patient in each file name, or kermany for \
+        Kermany's chest X-rays (\(PatientGroups.kermanyPattern): person1000 in person1000_bacteria_2931.jpeg, \
+        IM-0115 in IM-0115-0001.jpeg). The validation share is then whole patients, and a --val or --test \
+        sharing patients with --train is warned about.
+        """, default: "every image its own patient"))
+    var groupPattern: String?
+    @Option(help: .training("CSV of path,group rows naming each training image's patient, instead of --group-pattern.", default: "none"))
+    var groups: String?
     @Option(help: .training("Held-out test images, evaluated once at the end with the best weights.", default: "none"))
     var test: String?
     @Option(help: .training("Side of the square input images in pixels, a multiple of 32.", default: \.imageSize))
@@ -149,10 +158,16 @@ struct OptimizationOptions: TrainingOptionGroup {
     var lrPatience: Int?
     @Option(help: .training("Learning-rate floor.", default: \.minLr))
     var minLr: Double?
-    @Option(help: .training("Epochs without validation-loss improvement before stopping.", default: \.earlyStoppingPatience))
+    @Option(help: .training("Epochs without improvement of --early-stopping-metric before stopping.", default: \.earlyStoppingPatience))
     var earlyStoppingPatience: Int?
-    @Option(help: .training("Smallest validation-loss decrease that counts as improvement.", default: \.earlyStoppingMinDelta))
+    @Option(help: .training("Smallest improvement of --early-stopping-metric that counts.", default: \.earlyStoppingMinDelta))
     var earlyStoppingMinDelta: Double?
+    @Option(help: .training("""
+        Validation figure that early stopping and the best weights follow: loss (the paper's), auc, or \
+        balanced-accuracy (the mean of the per-class sensitivities, which calling every image the majority \
+        class cannot raise).
+        """, default: \.earlyStoppingMetric))
+    var earlyStoppingMetric: EarlyStoppingMetric?
 }
 
 /// How the run executes: randomness, threads, ranks, progress.
@@ -222,3 +237,4 @@ extension LogFormat: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension AugmentationKind: ExpressibleByArgument {}
 extension LearningRateSchedule: ExpressibleByArgument {}
+extension EarlyStoppingMetric: ExpressibleByArgument {}

@@ -28,6 +28,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     case tooFewImagesForGroups(className: String, images: Int, groups: Int)
     /// A validation share held out of the training folder needs one image of every class, and training another.
     case tooFewImagesToHoldOut(className: String, images: Int)
+    /// A validation share of whole patients needs two patients of every class.
+    case tooFewPatientsToHoldOut(className: String, patients: Int)
+    case patientGroups(GroupingError)
     /// `--skip-bad` left a class of a split without images: all `skipped` of them were bad.
     case everyImageSkipped(path: String, skipped: Int)
     case invalidOption(name: String, value: String, expected: String)
@@ -76,6 +79,11 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
         case .tooFewImagesToHoldOut(let className, let images):
             return "class \(className) has \(images) image(s): holding out a validation share of the training folder needs "
                 + "at least 2 of every class (one to validate, one to train); add images, or give a validation folder with --val"
+        case .tooFewPatientsToHoldOut(let className, let patients):
+            return "class \(className) has images of \(patients) patient(s): holding out whole patients for validation needs "
+                + "at least 2 of every class; check --group-pattern or --groups, or give a validation folder with --val"
+        case .patientGroups(let error):
+            return error.description
         case .everyImageSkipped(let path, let skipped):
             return "class folder \(path) has no image left in this split: all \(skipped) were skipped as bad (--skip-bad); "
                 + "replace them or remove the folder"

@@ -47,9 +47,10 @@ public struct PatientGroups: Equatable, Sendable {
     public static func listed(in csvFile: URL, for folder: ImageFolder) throws(GroupingError) -> PatientGroups {
         let text: String
         do {
-            text = try String(contentsOf: csvFile, encoding: .utf8)
+            // A regular file only: a FIFO or device named by mistake would block or never end.
+            text = String(decoding: try RegularFile.contents(of: csvFile.path), as: UTF8.self)
         } catch {
-            throw .unreadableFile(path: csvFile.path, reason: error.localizedDescription)
+            throw .unreadableFile(path: csvFile.path, reason: "\(error)")
         }
         var groupOfPath: [String: String] = [:]
         for (index, row) in CSV.rows(text).enumerated() {
@@ -105,6 +106,7 @@ public enum GroupingError: Error, CustomStringConvertible, Equatable, Sendable {
     case patternWithoutCapture(pattern: String)
     case unreadableFile(path: String, reason: String)
     case malformedRow(path: String, line: Int, expected: String)
+    case bothGroupings
 
     public var description: String {
         switch self {
@@ -116,6 +118,8 @@ public enum GroupingError: Error, CustomStringConvertible, Equatable, Sendable {
             "cannot read --groups file \(path): \(reason)"
         case let .malformedRow(path, line, expected):
             "--groups file \(path), line \(line): expected two fields, \(expected)"
+        case .bothGroupings:
+            "--group-pattern and --groups both name the patients; give one"
         }
     }
 }

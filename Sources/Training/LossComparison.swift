@@ -182,9 +182,7 @@ public struct LossComparison {
     /// The reported split's images as every run saw them: the same folders, and without a
     /// validation folder the same seeded hold-out of the training folder.
     private func decodeReportedSplit(for trained: TrainedModel) throws -> ImageCache {
-        let dataset = try ImageFolderDataset(
-            train: URL(fileURLWithPath: base.train), validation: base.val.map { URL(fileURLWithPath: $0) },
-            validationFraction: base.valFraction, test: base.test.map { URL(fileURLWithPath: $0) }, seed: base.seed)
+        let dataset = try base.dataset()
         guard let folder = dataset.test ?? dataset.validation else { throw TrainingError.noValidationSet }
         return try trained.decode(folder, threads: threads, skipBad: base.skipBad, maximumPixels: base.maxImagePixels)
     }

@@ -55,6 +55,7 @@ extension BatchMode: OptionChoice {}
 extension LogFormat: OptionChoice {}
 extension OptimizerKind: OptionChoice {}
 extension LearningRateSchedule: OptionChoice {}
+extension EarlyStoppingMetric: OptionChoice {}
 
 // `augment` was a switch before it named a set: `augment: true` in older config files means
 // the paper's set, `augment: false` none.

@@ -262,11 +262,9 @@ public final class Trainer {
 
     /// Every rank holds the whole index and decoded cache, and computes the same batch plan.
     private func prepareData(runDirectory: RunDirectory?) throws -> TrainingData {
-        let dataset = try ImageFolderDataset(
-            train: URL(fileURLWithPath: configuration.train), validation: configuration.val.map { URL(fileURLWithPath: $0) },
-            validationFraction: configuration.valFraction, test: configuration.test.map { URL(fileURLWithPath: $0) },
-            seed: configuration.seed)
+        let dataset = try configuration.dataset()
         guard let validationFolder = dataset.validation else { throw TrainingError.noValidationSet }
+        for warning in dataset.patients?.warnings ?? [] { display?.warning(warning) }
         try checkMemory(for: dataset)
         let decodeStart = Date()
         let train = try decode(dataset.train, split: "train")
@@ -276,6 +274,10 @@ public final class Trainer {
             format: "data: %d classes (%@); train %d, validation %d%@ images; decoded in %.1f s",
             dataset.classNames.count, dataset.classNames.joined(separator: ", "), train.count, validation.count,
             test.map { ", test \($0.count)" } ?? "", Date().timeIntervalSince(decodeStart)))
+        if let patients = dataset.patients {
+            display?.message("patients: train \(patients.trainPatientsPerClass.map(String.init).joined(separator: "/")), "
+                + "validation \(patients.validationPatientsPerClass.map(String.init).joined(separator: "/")) per class")
+        }
         let (assignment, reused) = try clusters(for: train, runDirectory: runDirectory)
         let sampler = try ClusterBatchSampler(
             assignment: assignment, labels: train.labels, batchSize: configuration.batch, mode: configuration.batchMode,
@@ -440,7 +442,9 @@ public final class Trainer {
         let trainLoss = progress.total / iterations
         let nextRate = settings.cosineSchedule?.learningRate(epoch: epoch.index + 1)
             ?? training.state.scheduler.update(loss: trainLoss, learningRate: training.state.learningRate)
-        let stopping = training.state.earlyStopping.update(loss: validationResult.total, epoch: epoch.index)
+        let watched = configuration.earlyStoppingMetric.value(
+            loss: validationResult.total, auc: metrics.auc, balancedAccuracy: metrics.meanSensitivity)
+        let stopping = training.state.earlyStopping.update(value: watched, epoch: epoch.index)
         var row = HistoryRow(
             epoch: epoch.index + 1, learningRate: training.state.learningRate, trainLoss: trainLoss,
             trainCrossEntropy: progress.crossEntropy / iterations, trainMetric: progress.metric / iterations,

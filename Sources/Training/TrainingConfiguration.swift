@@ -18,6 +18,11 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var train: String = ""
     public var val: String?
     public var valFraction: Double = 0.1
+    /// A regular expression whose first capture group names an image's patient, or `kermany`;
+    /// nil: every image its own patient.
+    public var groupPattern: String?
+    /// A CSV of `path,group` rows naming each image's patient.
+    public var groups: String?
     public var test: String?
     public var imageSize: Int = 128
     public var channels: Int = 1
@@ -50,6 +55,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var minLr: Double = 1e-8
     public var earlyStoppingPatience: Int = 30
     public var earlyStoppingMinDelta: Double = 1e-4
+    public var earlyStoppingMetric: EarlyStoppingMetric = .loss
     /// nil: one pass over the training images.
     public var iterationsPerEpoch: Int?
     /// Decay of the parameters' exponential moving average, validated and saved instead of the

@@ -9,7 +9,8 @@ import Training
     /// Every training option, each set to a value other than its default.
     static let everyOption = [
         "--model", "tiny", "--loss", "ce+lifted", "--run-dir", "runs/every",
-        "--train", "data/train", "--val", "data/val", "--val-fraction", "0.2", "--test", "data/test",
+        "--train", "data/train", "--val", "data/val", "--val-fraction", "0.2", "--group-pattern", "^(p\\d+)_",
+        "--groups", "groups.csv", "--test", "data/test",
         "--image-size", "64", "--channels", "3", "--augment", "--skip-bad", "--max-image-pixels", "1000000",
         "--groups-per-class", "2,3",
         "--batch-mode", "balanced",
@@ -17,7 +18,7 @@ import Training
         "--label-smoothing", "0.1", "--ema", "0.99", "--lr-schedule", "cosine", "--warmup-epochs", "2",
         "--optimizer", "sgd", "--lr", "0.01", "--weight-decay", "1e-4", "--momentum", "0.8", "--batch", "24",
         "--epochs", "5", "--iterations-per-epoch", "7", "--lr-factor", "0.5", "--lr-patience", "3", "--min-lr", "1e-6",
-        "--early-stopping-patience", "4", "--early-stopping-min-delta", "0.01",
+        "--early-stopping-patience", "4", "--early-stopping-min-delta", "0.01", "--early-stopping-metric", "auc",
         "--seed", "7", "--threads", "2", "--sync-bn", "--bucket-mb", "1", "--skip-nonfinite", "--log-format", "jsonl",
     ]
 

@@ -4,7 +4,11 @@
 # same per-step losses and final weights up to float reduction order (1e-4 relative). Buckets
 # of 10 kB split tiny's gradient into about 13 overlapped all-reduces per step. Batch 12
 # splits evenly; batch 10 gives 4 ranks slices of 3, 3, 2 and 2, which the loader, the
-# embedding gather and the gradient rows must all agree on.
+# embedding gather and the gradient rows must all agree on. The optimizer is SGD at lr 0.001:
+# Adam divides each gradient by its own running size, so a weight whose true gradient is at
+# rounding level takes a full step in a direction set by summation order (CI once saw weights
+# 1.1e-4 apart from losses 1e-7 apart), and SGD at lr 0.01 makes tiny's batch-norm biases
+# chaotic within 8 steps. At lr 0.001 the ranks agree to about 5e-7.
 source "$(dirname "$0")/lib.sh"
 
 "$bstrain" synth "$work/data" --images-per-class 48
@@ -13,7 +17,7 @@ for ranks in 1 2 4; do
     echo "training on $ranks rank(s), batch $batch"
     mpirun_local -n "$ranks" "$bstrain" train --model tiny --loss ce+bst --train "$work/data/train" \
         --val "$work/data/val" --image-size 64 --batch "$batch" --epochs 2 --iterations-per-epoch 4 \
-        --threads 1 --sync-bn --bucket-mb 0.01 --run-dir "$work/run-$ranks" --log-format jsonl > "$work/log-$ranks.jsonl"
+        --optimizer sgd --threads 1 --sync-bn --bucket-mb 0.01 --run-dir "$work/run-$ranks" --log-format jsonl > "$work/log-$ranks.jsonl"
 done
 
 python3 - "$work" <<'PY'

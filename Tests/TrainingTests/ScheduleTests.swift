@@ -33,7 +33,7 @@ import Training
     @Test func stopsAfterPatienceEpochsAndRemembersTheBestEpoch() {
         var stopping = EarlyStopping(patience: 3, minimumDelta: 1e-4)
         let decisions = [0.5, 0.4, 0.40005, 0.41, 0.39995].enumerated().map {
-            stopping.update(loss: $0.element, epoch: $0.offset)
+            stopping.update(value: $0.element, epoch: $0.offset)
         }
         #expect(decisions == [.improved, .improved, .noImprovement, .noImprovement, .stop])
         #expect(stopping.bestEpoch == 1)
@@ -42,7 +42,7 @@ import Training
 
     @Test func anImprovementResetsThePatience() {
         var stopping = EarlyStopping(patience: 2, minimumDelta: 0)
-        let decisions = [1.0, 1.0, 0.5, 0.6, 0.6].enumerated().map { stopping.update(loss: $0.element, epoch: $0.offset) }
+        let decisions = [1.0, 1.0, 0.5, 0.6, 0.6].enumerated().map { stopping.update(value: $0.element, epoch: $0.offset) }
         #expect(decisions == [.improved, .noImprovement, .improved, .noImprovement, .stop])
     }
 }
@@ -65,5 +65,29 @@ import Training
         // cos(π·e/4) for e = 0...3: 1, √2/2, 0, −√2/2.
         let expected = [0.1, 0.05 * (1 + 0.5.squareRoot()), 0.05, 0.05 * (1 - 0.5.squareRoot())]
         for (epoch, rate) in expected.enumerated() { #expect(abs(schedule.learningRate(epoch: epoch) - rate) < 1e-15) }
+    }
+}
+
+@Suite struct EarlyStoppingMetricTests {
+    @Test func scoresAreWatchedAsOneMinusTheScoreAndTheLossAsItIs() {
+        #expect(EarlyStoppingMetric.loss.value(loss: 0.7, auc: 0.9, balancedAccuracy: 0.8) == 0.7)
+        #expect(abs(EarlyStoppingMetric.auc.value(loss: 0.7, auc: 0.9, balancedAccuracy: 0.8) - 0.1) < 1e-12)
+        #expect(abs(EarlyStoppingMetric.balancedAccuracy.value(loss: 0.7, auc: 0.9, balancedAccuracy: 0.8) - 0.2) < 1e-12)
+        // A score the split cannot give never counts as an improvement over one it gave.
+        #expect(EarlyStoppingMetric.auc.value(loss: 0.7, auc: nil, balancedAccuracy: nil) == 1)
+    }
+
+    /// A majority-class model has a low loss on imbalanced data but the worst balanced accuracy.
+    @Test func balancedAccuracyPrefersTheEpochThatFindsTheMinorityClass() {
+        var byLoss = EarlyStopping(patience: 5, minimumDelta: 1e-4)
+        var byBalance = EarlyStopping(patience: 5, minimumDelta: 1e-4)
+        let epochs = [(loss: 0.40, balanced: 0.50), (loss: 0.45, balanced: 0.85)]
+        for (index, epoch) in epochs.enumerated() {
+            _ = byLoss.update(value: EarlyStoppingMetric.loss.value(loss: epoch.loss, auc: nil, balancedAccuracy: epoch.balanced), epoch: index)
+            _ = byBalance.update(
+                value: EarlyStoppingMetric.balancedAccuracy.value(loss: epoch.loss, auc: nil, balancedAccuracy: epoch.balanced), epoch: index)
+        }
+        #expect(byLoss.bestEpoch == 0)
+        #expect(byBalance.bestEpoch == 1)
     }
 }

@@ -108,6 +108,7 @@ import Training
             min-lr: 1e-08
             early-stopping-patience: 30
             early-stopping-min-delta: 1e-4
+            early-stopping-metric: loss
             ema: 0e+0
             lr-schedule: plateau
             warmup-epochs: 0
@@ -116,6 +117,8 @@ import Training
             bucket-mb: 4e+0
             log-format: text
             val: null
+            group-pattern: null
+            groups: null
             test: null
             margin: null
             iterations-per-epoch: null
@@ -130,7 +133,7 @@ import Training
         #expect(TrainingConfiguration.optionName("earlyStoppingMinDelta") == "early-stopping-min-delta")
         #expect(TrainingConfiguration.optionName("bucketMB") == "bucket-mb")
         #expect(TrainingConfiguration.optionName("URLSession") == "url-session")
-        #expect(TrainingConfiguration.optionNames.count == 39)
+        #expect(TrainingConfiguration.optionNames.count == 42)
         #expect(Set(TrainingConfiguration.optionNames).count == TrainingConfiguration.optionNames.count)
     }
 

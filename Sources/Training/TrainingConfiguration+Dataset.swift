@@ -1,0 +1,18 @@
+import Data
+import Foundation
+
+extension TrainingConfiguration {
+    /// The grouping `--group-pattern` or `--groups` asks for; nil for neither.
+    public func patientGrouping() throws(GroupingError) -> PatientGrouping? {
+        try PatientGrouping(pattern: groupPattern, file: groups)
+    }
+
+    /// The run's folders and split, as every run with these options sees them: the same
+    /// seeded hold-out (of whole patients, with a grouping) when no validation folder is given.
+    public func dataset() throws -> ImageFolderDataset {
+        try ImageFolderDataset(
+            train: URL(fileURLWithPath: train), validation: val.map { URL(fileURLWithPath: $0) },
+            validationFraction: valFraction, test: test.map { URL(fileURLWithPath: $0) },
+            grouping: patientGrouping(), seed: seed)
+    }
+}
