@@ -31,6 +31,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A validation share of whole patients needs two patients of every class.
     case tooFewPatientsToHoldOut(className: String, patients: Int)
     case patientGroups(GroupingError)
+    /// Cross-validation needs a patient of every class in every fold, and two more for validation.
+    case tooFewPatientsForFolds(className: String, patients: Int, folds: Int)
     /// `--skip-bad` left a class of a split without images: all `skipped` of them were bad.
     case everyImageSkipped(path: String, skipped: Int)
     case invalidOption(name: String, value: String, expected: String)
@@ -84,6 +86,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
                 + "at least 2 of every class; check --group-pattern or --groups, or give a validation folder with --val"
         case .patientGroups(let error):
             return error.description
+        case .tooFewPatientsForFolds(let className, let patients, let folds):
+            return "class \(className) has images of \(patients) patient(s) where \(folds)-fold cross-validation needs at least "
+                + "\(folds + 1) (one per fold, and validation patients besides); lower --folds or add images"
         case .everyImageSkipped(let path, let skipped):
             return "class folder \(path) has no image left in this split: all \(skipped) were skipped as bad (--skip-bad); "
                 + "replace them or remove the folder"

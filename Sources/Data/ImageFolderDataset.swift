@@ -49,7 +49,15 @@ public struct ImageFolderDataset: Sendable {
         }
     }
 
-    private static func scan(_ root: URL, split: String, classNames: [String]) throws(DatasetError) -> ImageFolder {
+    init(classNames: [String], train: ImageFolder, validation: ImageFolder?, test: ImageFolder?, patients: PatientGroupReport?) {
+        self.classNames = classNames
+        self.train = train
+        self.validation = validation
+        self.test = test
+        self.patients = patients
+    }
+
+    static func scan(_ root: URL, split: String, classNames: [String]) throws(DatasetError) -> ImageFolder {
         let folder = try ImageFolder.scan(root)
         guard folder.classNames == classNames else {
             throw .mismatchedClasses(split: split, path: root.path, expected: classNames, found: folder.classNames)
@@ -94,7 +102,7 @@ public struct ImageFolderDataset: Sendable {
         return split(folder, holdingOut: held)
     }
 
-    private static func split(_ folder: ImageFolder, holdingOut held: Set<Int>) -> (ImageFolder, ImageFolder) {
+    static func split(_ folder: ImageFolder, holdingOut held: Set<Int>) -> (ImageFolder, ImageFolder) {
         let indices = folder.images.indices
         let train = indices.filter { !held.contains($0) }.map { folder.images[$0] }
         let validation = indices.filter { held.contains($0) }.map { folder.images[$0] }

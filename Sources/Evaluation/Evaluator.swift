@@ -15,6 +15,15 @@ public struct Evaluation: Sendable {
     /// Mean metric loss over consecutive chunks of the training batch size (0 for `ce`).
     public var metric: Double
     public var total: Double
+
+    public init(labels: [Int], probabilities: [Float], embeddings: [Float], crossEntropy: Double, metric: Double, total: Double) {
+        self.labels = labels
+        self.probabilities = probabilities
+        self.embeddings = embeddings
+        self.crossEntropy = crossEntropy
+        self.metric = metric
+        self.total = total
+    }
 }
 
 /// Inference over a decoded split, batch by batch, with BN's running statistics.

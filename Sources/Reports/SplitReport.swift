@@ -50,10 +50,11 @@ public struct SplitReport {
             metrics.confusionMatrix, classNames: classNames, title: "Confusion matrix (\(split), normalised by true class)")
     }
 
-    /// embeddings-pca.svg (figure 6); nil for fewer than two samples, which span no plane.
+    /// embeddings-pca.svg (figure 6); nil for fewer than two samples, which span no plane, and
+    /// for an evaluation without embeddings (predictions pooled from several models).
     public var embeddingPlot: String? {
         let count = evaluation.labels.count
-        guard count >= 2 else { return nil }
+        guard count >= 2, !evaluation.embeddings.isEmpty else { return nil }
         let projection = PCA(embeddings: evaluation.embeddings, sampleCount: count, dimension: evaluation.embeddings.count / count)
         return EmbeddingPlot.svg(
             projection, labels: evaluation.labels, classNames: classNames,

@@ -6,4 +6,6 @@ public enum OptionLimits {
     public static let largestBatch = 1 << 24
     /// Threads per process.
     public static let largestThreads = 1024
+    /// More folds than this is a typing error: each fold is a whole training run.
+    public static let largestFoldCount = 100
 }

@@ -1,5 +1,7 @@
+import Data
 import Evaluation
 import Foundation
+import Inference
 import Reports
 
 /// The end of a run: final metrics with the best weights on validation and test, ROC points,
@@ -9,12 +11,16 @@ struct RunReport {
     let classNames: [String]
     let display: ProgressDisplay
 
-    func write(history: [HistoryRow], validation: Evaluation, test: Evaluation?, seconds: Double) throws {
+    /// - Parameter testImages: the test split's images, in the order of `test`'s rows.
+    func write(history: [HistoryRow], validation: Evaluation, test: Evaluation?, testImages: ImageFolder?, seconds: Double) throws {
         var reports = [try SplitReport(split: "validation", evaluation: validation, classNames: classNames)]
         if let test { reports.append(try SplitReport(split: "test", evaluation: test, classNames: classNames)) }
         let metrics = Dictionary(uniqueKeysWithValues: reports.map { ($0.split, $0.metrics) })
         try runDirectory.write(try ClassificationMetrics.jsonData(bySplit: metrics), to: "metrics.json")
         try runDirectory.write(ROCCurve.csv(reports.map { ($0.split, classNames, $0.curves) }), to: "roc.csv")
+        if let test, let testImages {
+            try runDirectory.write(Prediction.csv(Self.predictions(test, images: testImages), classNames: classNames), to: "predictions-test.csv")
+        }
 
         // Figures from the test split when there is one (the paper's figures are on test data).
         let shown = reports.last!
@@ -32,5 +38,13 @@ struct RunReport {
                 text: line)
         }
         display.message(String(format: "done in %.1f s after %d epoch(s); results in %@", seconds, history.count, runDirectory.path))
+    }
+
+    /// One prediction per test image, named by its full path.
+    private static func predictions(_ evaluation: Evaluation, images: ImageFolder) -> [Prediction] {
+        let classes = images.classNames.count
+        return images.images.enumerated().map { index, image in
+            Prediction(path: images.url(of: image).path, probabilities: Array(evaluation.probabilities[index * classes..<(index + 1) * classes]))
+        }
     }
 }

@@ -21,9 +21,18 @@ public final class Trainer {
     let overwrite: Bool
     private let display: ProgressDisplay?
 
-    public init(configuration: TrainingConfiguration, communicator: Communicator, resume: Bool = false, overwrite: Bool = false) throws {
+    /// The splits this run trains on: `configuration`'s folders, or those given to `init`.
+    private let splits: ImageFolderDataset?
+
+    /// - Parameter dataset: splits to use instead of the folders `configuration` names
+    ///   (cross-validation's folds).
+    public init(
+        configuration: TrainingConfiguration, communicator: Communicator, resume: Bool = false, overwrite: Bool = false,
+        dataset: ImageFolderDataset? = nil
+    ) throws {
         self.configuration = configuration
         self.communicator = communicator
+        splits = dataset
         self.resume = resume
         self.overwrite = overwrite
         settings = try ResolvedSettings(configuration, worldSize: communicator.worldSize)
@@ -205,7 +214,7 @@ public final class Trainer {
             let report = RunReport(runDirectory: directory, classNames: training.data.classNames, display: display)
             try report.write(
                 history: training.state.history, validation: try training.evaluator.evaluate(training.data.validation),
-                test: try training.data.test.map { try training.evaluator.evaluate($0) },
+                test: try training.data.test.map { try training.evaluator.evaluate($0) }, testImages: training.data.test?.folder,
                 seconds: Date().timeIntervalSince(training.started))
         }
         try communicator.barrier()
@@ -262,7 +271,7 @@ public final class Trainer {
 
     /// Every rank holds the whole index and decoded cache, and computes the same batch plan.
     private func prepareData(runDirectory: RunDirectory?) throws -> TrainingData {
-        let dataset = try configuration.dataset()
+        let dataset = try splits ?? configuration.dataset()
         guard let validationFolder = dataset.validation else { throw TrainingError.noValidationSet }
         for warning in dataset.patients?.warnings ?? [] { display?.warning(warning) }
         try checkMemory(for: dataset)

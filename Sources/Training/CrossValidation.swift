@@ -1,0 +1,164 @@
+import Data
+import Distributed
+import Evaluation
+import Foundation
+import Inference
+import Reports
+import Support
+
+/// `bstrain cv`: k-fold cross-validation of one training configuration. Every fold is a full
+/// `bstrain train` run in `<run-dir>/fold-<k>` (all ranks train it; rank 0 writes), tested on
+/// patients it neither trained nor validated on. Rank 0 then reports each fold, the mean and
+/// standard deviation over folds, and the out-of-fold predictions pooled into one ROC.
+///
+/// A fold whose predictions exist is kept; one that stopped part-way is resumed from its
+/// checkpoint, with the options it was started with.
+public struct CrossValidation {
+    public let configuration: TrainingConfiguration
+    public let folds: Int
+    /// Where the folds and the summary go.
+    public let outputPath: String
+    let communicator: Communicator
+    private let display: ProgressDisplay?
+
+    public init(configuration: TrainingConfiguration, folds: Int, communicator: Communicator) throws {
+        guard configuration.val == nil, configuration.test == nil else {
+            throw TrainingError.invalidOption(
+                name: configuration.val != nil ? "--val" : "--test", value: configuration.val ?? configuration.test ?? "",
+                expected: "none: cross-validation takes each fold's test and validation patients from --train")
+        }
+        guard (2...OptionLimits.largestFoldCount).contains(folds) else {
+            throw TrainingError.invalidOption(name: "--folds", value: "\(folds)", expected: "from 2 to \(OptionLimits.largestFoldCount)")
+        }
+        let settings = try ResolvedSettings(configuration, worldSize: communicator.worldSize)
+        self.configuration = configuration
+        self.folds = folds
+        self.communicator = communicator
+        outputPath = configuration.runDir ?? settings.runDirectory + "-cv"
+        display = communicator.isRoot ? ProgressDisplay(format: configuration.logFormat) : nil
+    }
+
+    /// Trains every fold not finished yet, then (rank 0) writes and prints the summary.
+    public func run() throws -> TrainingOutcome {
+        let datasets = try ImageFolderDataset.crossValidationFolds(
+            of: URL(fileURLWithPath: configuration.train), folds: folds, grouping: configuration.patientGrouping(),
+            validationFraction: configuration.valFraction, seed: configuration.seed)
+        if configuration.groupPattern == nil && configuration.groups == nil {
+            display?.warning("no --group-pattern or --groups: every image is taken for a patient of its own, so folds share patients whose images they split and the figures overstate accuracy on new patients")
+        }
+        for (index, dataset) in datasets.enumerated() {
+            let foldPath = foldDirectory(index)
+            let stage = try communicator.broadcast(communicator.isRoot ? FoldStage(at: foldPath).rawValue : 0)
+            if stage == FoldStage.finished.rawValue {
+                display?.message("fold \(index + 1)/\(folds): finished earlier, its results in \(foldPath) are kept")
+                continue
+            }
+            var foldConfiguration = configuration
+            foldConfiguration.runDir = foldPath
+            let resume = stage == FoldStage.started.rawValue
+            if resume, communicator.isRoot {
+                let saved = try TrainingConfiguration.load(yamlFile: RunDirectory.Layout(path: foldPath).file("config.yaml"))
+                try saved.checkContinued(by: foldConfiguration, runDirectory: foldPath)
+            }
+            display?.message("fold \(index + 1)/\(folds): \(Self.describe(dataset))\(resume ? "; continuing from its checkpoint" : "")")
+            let trainer = try Trainer(
+                configuration: foldConfiguration, communicator: communicator, resume: resume, dataset: dataset)
+            if try trainer.run() == .interrupted { return .interrupted }
+        }
+        if communicator.isRoot { try summarise(datasets) }
+        try communicator.barrier()
+        return .completed
+    }
+
+    private func foldDirectory(_ index: Int) -> String { "\(outputPath)/fold-\(index + 1)" }
+
+    private static func describe(_ dataset: ImageFolderDataset) -> String {
+        func counts(_ folder: ImageFolder?, patients: [Int]?) -> String {
+            let images = (folder?.classCounts ?? []).map(String.init).joined(separator: "/")
+            return patients.map { "\(images) images of \($0.map(String.init).joined(separator: "/")) patients" } ?? "\(images) images"
+        }
+        let patients = dataset.patients
+        return "train \(counts(dataset.train, patients: patients?.trainPatientsPerClass)), "
+            + "validation \(counts(dataset.validation, patients: patients?.validationPatientsPerClass)), "
+            + "test \(counts(dataset.test, patients: nil)) per class (\(dataset.classNames.joined(separator: "/")))"
+    }
+
+    // MARK: - Summary
+
+    /// folds.csv (each fold, mean and sd), predictions.csv (out-of-fold, with the fold and true
+    /// class), and the pooled out-of-fold metrics.json, roc.csv, roc.svg and confusion.svg.
+    private func summarise(_ datasets: [ImageFolderDataset]) throws {
+        let classNames = datasets[0].classNames
+        var pooled = Evaluation(labels: [], probabilities: [], embeddings: [], crossEntropy: 0, metric: 0, total: 0)
+        var foldMetrics: [ClassificationMetrics] = []
+        var predictionRows = CSV.line(["fold", "path", "class"] + classNames)
+        for (index, dataset) in datasets.enumerated() {
+            let fold = try FoldPredictions(
+                file: RunDirectory.Layout(path: foldDirectory(index)).file("predictions-test.csv"), test: dataset.test!)
+            foldMetrics.append(try ClassificationMetrics(probabilities: fold.probabilities, labels: fold.labels, classNames: classNames))
+            pooled.labels += fold.labels
+            pooled.probabilities += fold.probabilities
+            for (row, path) in fold.paths.enumerated() {
+                let probabilities = fold.probabilities[row * classNames.count..<(row + 1) * classNames.count]
+                predictionRows += CSV.line(["\(index + 1)", path, classNames[fold.labels[row]]] + probabilities.map { "\($0)" })
+            }
+        }
+        let table = FoldTable(classNames: classNames, folds: foldMetrics)
+        let report = try SplitReport(split: "out-of-fold", evaluation: pooled, classNames: classNames)
+        try report.write(to: outputPath)
+        try AtomicFile.write(table.csv, to: "\(outputPath)/folds.csv")
+        try AtomicFile.write(predictionRows, to: "\(outputPath)/predictions.csv")
+        guard let display else { return }
+        for line in table.text { display.message(line) }
+        let pooledAUC = report.metrics.auc.map { String(format: "%.4f", $0) } ?? "n/a"
+        display.message(String(
+            format: "out-of-fold, %d images pooled: ACC %.4f, AUC %@; results in %@", pooled.labels.count,
+            report.metrics.accuracy, pooledAUC, outputPath))
+    }
+}
+
+/// How far a fold's run got, as rank 0 finds its directory.
+private enum FoldStage: Int32, BitwiseCopyable {
+    case notStarted, started, finished
+
+    init(at path: String) {
+        let layout = RunDirectory.Layout(path: path)
+        if FileManager.default.fileExists(atPath: layout.file("predictions-test.csv")) {
+            self = .finished
+        } else if FileManager.default.fileExists(atPath: layout.lastCheckpointPath) {
+            self = .started
+        } else {
+            self = .notStarted
+        }
+    }
+}
+
+/// A fold's test predictions read back from its predictions-test.csv, with each image's class
+/// from the fold's test split.
+private struct FoldPredictions {
+    var paths: [String] = []
+    var labels: [Int] = []
+    var probabilities: [Float] = []
+
+    init(file: String, test: ImageFolder) throws {
+        let labelOfPath = Dictionary(test.images.map { (test.url(of: $0).path, $0.label) }, uniquingKeysWith: { first, _ in first })
+        let text: String
+        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+            throw TrainingError.missingFile(path: file, what: "a finished fold's test predictions")
+        }
+        let classCount = test.classNames.count
+        for row in CSV.rows(text).dropFirst() where !row.isEmpty {
+            guard row.count == 2 + classCount, let label = labelOfPath[row[0]] else {
+                throw TrainingError.checkpointMismatch(
+                    path: file, reason: "it names an image that is not in this fold's test split (\(row.first ?? "")); the data or the options changed since the fold ran: remove the fold's folder to run it again")
+            }
+            let values = row.dropFirst(2).compactMap(Float.init)
+            guard values.count == classCount else {
+                throw TrainingError.checkpointMismatch(path: file, reason: "a row's probabilities are not numbers (\(row[0]))")
+            }
+            paths.append(row[0])
+            labels.append(label)
+            probabilities += values
+        }
+    }
+}
