@@ -41,7 +41,9 @@ struct EvalCommand: ParsableCommand {
         for skipped in cache.skipped {
             writeToStandardError("bstrain: warning: skipped \(skipped.error)\n")
         }
-        let report = try SplitReport(split: "test", evaluation: try trained.evaluate(cache, threads: options.threadCount), classNames: trained.metadata.classNames)
+        let report = try SplitReport(
+            split: "test", evaluation: try trained.evaluate(cache, threads: options.threadCount), classNames: trained.metadata.classNames,
+            rule: trained.metadata.decisionRule)
         print(trained.summary)
         print("test: \(test), \(cache.count) images")
         print("")

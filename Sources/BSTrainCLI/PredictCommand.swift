@@ -55,7 +55,8 @@ struct PredictCommand: ParsableCommand {
             predictions = inference.images.enumerated().map { index, image in
                 Prediction(
                     path: files.givenPath(of: folder.url(of: image).path),
-                    probabilities: Array(inference.probabilities[index * classes..<(index + 1) * classes]))
+                    probabilities: Array(inference.probabilities[index * classes..<(index + 1) * classes]),
+                    rule: trained.metadata.decisionRule)
             }
         }
         switch format {

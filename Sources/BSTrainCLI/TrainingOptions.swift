@@ -168,6 +168,12 @@ struct OptimizationOptions: TrainingOptionGroup {
         class cannot raise).
         """, default: \.earlyStoppingMetric))
     var earlyStoppingMetric: EarlyStoppingMetric?
+    @Option(help: .training("""
+        How the saved model reads a class: argmax (the most probable class, the paper's) or youden (two classes \
+        only: the threshold on p(second class) that maximises Youden's J, equally the balanced accuracy, on the \
+        validation split; stored in weights/best.safetensors and used by the final report, predict and eval).
+        """, default: \.decisionThreshold))
+    var decisionThreshold: DecisionThreshold?
 }
 
 /// How the run executes: randomness, threads, ranks, progress.
@@ -238,3 +244,4 @@ extension OptimizerKind: ExpressibleByArgument {}
 extension AugmentationKind: ExpressibleByArgument {}
 extension LearningRateSchedule: ExpressibleByArgument {}
 extension EarlyStoppingMetric: ExpressibleByArgument {}
+extension DecisionThreshold: ExpressibleByArgument {}

@@ -27,18 +27,17 @@ public struct ClassificationMetrics: Equatable, Sendable {
     public let auc: Double?
 
     /// Metrics of the predictions `probabilities` ((N, C) row-major, C = classNames.count)
-    /// against `labels` (N class indices). The predicted class of a sample is the argmax of its
-    /// row, the lowest index on a tie (as numpy's argmax).
-    public init(probabilities: [Float], labels: [Int], classNames: [String]) throws(MetricsError) {
+    /// against `labels` (N class indices). The predicted class of a sample is `rule`'s: by
+    /// default the argmax of its row, the lowest index on a tie (as numpy's argmax). The AUCs do
+    /// not depend on the rule.
+    public init(probabilities: [Float], labels: [Int], classNames: [String], rule: DecisionRule = .argmax) throws(MetricsError) {
         let classCount = classNames.count
         var seen = Set<String>()
         for name in classNames where !seen.insert(name).inserted { throw .duplicateClassName(name) }
         let curves = try ROCCurve.oneVsRest(probabilities: probabilities, labels: labels, classCount: classCount)
 
         let predicted = labels.indices.map { sample in
-            let row = probabilities[sample * classCount..<(sample + 1) * classCount]
-            // First maximal index: `max(by:)` would return the last one on a tie.
-            return row.indices.reduce(row.startIndex) { row[$1] > row[$0] ? $1 : $0 } - row.startIndex
+            rule.predictedClass(probabilities[sample * classCount..<(sample + 1) * classCount])
         }
         let matrix = ConfusionMatrix(trueClasses: labels, predictedClasses: predicted, classCount: classCount)
         self.init(

@@ -1,4 +1,5 @@
 import Data
+import Evaluation
 import Foundation
 
 /// The model's answer for one image: its class probabilities and the class it predicts.
@@ -6,16 +7,18 @@ public struct Prediction: Equatable, Sendable {
     public let path: String
     /// One softmax probability per class, in the model's class order.
     public let probabilities: [Float]
+    /// How the predicted class is read: the weights' rule.
+    public let rule: DecisionRule
 
-    public init(path: String, probabilities: [Float]) {
+    public init(path: String, probabilities: [Float], rule: DecisionRule = .argmax) {
         self.path = path
         self.probabilities = probabilities
+        self.rule = rule
     }
 
-    /// The most probable class; the lowest index on a tie, as `ClassificationMetrics` decides.
-    public var predictedClass: Int {
-        probabilities.indices.reduce(0) { probabilities[$1] > probabilities[$0] ? $1 : $0 }
-    }
+    /// The class `rule` reads, as `ClassificationMetrics` decides: by default the most
+    /// probable class, the lowest index on a tie.
+    public var predictedClass: Int { rule.predictedClass(probabilities[...]) }
 
     /// A header `path,predicted,<class 0>,<class 1>,...`, then one row per prediction.
     public static func csv(_ predictions: [Prediction], classNames: [String]) -> String {

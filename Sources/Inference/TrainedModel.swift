@@ -51,7 +51,10 @@ public final class TrainedModel {
 
     /// One line naming the weights and what they hold, for the top of a command's output.
     public var summary: String {
-        let details = [metadata.loss.map { "trained with \($0)" }, metadata.epoch.map { "epoch \($0)" }].compactMap { $0 }
+        var details = [metadata.loss.map { "trained with \($0)" }, metadata.epoch.map { "epoch \($0)" }].compactMap { $0 }
+        if case .threshold(let threshold) = metadata.decisionRule {
+            details.append(String(format: "%@ when p(%@) ≥ %.4f (chosen on validation)", metadata.classNames[1], metadata.classNames[1], threshold))
+        }
         return "weights \(path): \(metadata.network.rawValue), \(metadata.imageSize) x \(metadata.imageSize) x \(metadata.channels), "
             + "classes \(metadata.classNames.joined(separator: ", "))" + (details.isEmpty ? "" : "; " + details.joined(separator: ", "))
     }

@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Networks
 
@@ -14,14 +15,21 @@ public struct WeightsMetadata: Equatable, Sendable {
     public let channels: Int
     /// Epochs completed when the file was written.
     public let epoch: Int?
+    /// How `predict` and `eval` read a class from the probabilities: a threshold on p(class 1)
+    /// chosen on validation (`--decision-threshold youden`), or the most probable class.
+    public let decisionRule: DecisionRule
 
-    public init(network: NetworkKind, loss: String?, classNames: [String], imageSize: Int, channels: Int, epoch: Int?) {
+    public init(
+        network: NetworkKind, loss: String?, classNames: [String], imageSize: Int, channels: Int, epoch: Int?,
+        decisionRule: DecisionRule = .argmax
+    ) {
         self.network = network
         self.loss = loss
         self.classNames = classNames
         self.imageSize = imageSize
         self.channels = channels
         self.epoch = epoch
+        self.decisionRule = decisionRule
     }
 
     /// The metadata key under which a checkpoint keeps its training state: a file that has it
@@ -67,7 +75,16 @@ public struct WeightsMetadata: Equatable, Sendable {
             guard let value = Int(text), value >= 0 else { throw invalid("epoch", "a whole number of epochs") }
             epoch = value
         }
-        self.init(network: network, loss: metadata["loss"], classNames: classNames, imageSize: imageSize, channels: channels, epoch: epoch)
+        var decisionRule = DecisionRule.argmax
+        if let text = metadata["decision_threshold"] {
+            guard classNames.count == 2, let threshold = Float(text), threshold.isFinite, (0...1).contains(threshold) else {
+                throw invalid("decision_threshold", "a probability in [0, 1], for two classes only")
+            }
+            decisionRule = .threshold(threshold)
+        }
+        self.init(
+            network: network, loss: metadata["loss"], classNames: classNames, imageSize: imageSize, channels: channels, epoch: epoch,
+            decisionRule: decisionRule)
     }
 
     /// The metadata to write beside the tensors, read back by `init(_:path:)`.
@@ -79,6 +96,7 @@ public struct WeightsMetadata: Equatable, Sendable {
         ]
         entries["loss"] = loss
         entries["epoch"] = epoch.map { "\($0)" }
+        if case .threshold(let threshold) = decisionRule { entries["decision_threshold"] = "\(threshold)" }
         return entries
     }
 }

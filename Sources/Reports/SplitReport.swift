@@ -13,11 +13,13 @@ public struct SplitReport {
     /// One per class; nil where the class is absent from the labels or is every label.
     public let curves: [ROCCurve?]
 
-    public init(split: String, evaluation: Evaluation, classNames: [String]) throws(MetricsError) {
+    /// - Parameter rule: how the confusion matrix and the figures read from it predict a class.
+    public init(split: String, evaluation: Evaluation, classNames: [String], rule: DecisionRule = .argmax) throws(MetricsError) {
         self.split = split
         self.classNames = classNames
         self.evaluation = evaluation
-        metrics = try ClassificationMetrics(probabilities: evaluation.probabilities, labels: evaluation.labels, classNames: classNames)
+        metrics = try ClassificationMetrics(
+            probabilities: evaluation.probabilities, labels: evaluation.labels, classNames: classNames, rule: rule)
         curves = try ROCCurve.oneVsRest(probabilities: evaluation.probabilities, labels: evaluation.labels, classCount: classNames.count)
     }
 

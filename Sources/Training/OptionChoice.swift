@@ -56,6 +56,7 @@ extension LogFormat: OptionChoice {}
 extension OptimizerKind: OptionChoice {}
 extension LearningRateSchedule: OptionChoice {}
 extension EarlyStoppingMetric: OptionChoice {}
+extension DecisionThreshold: OptionChoice {}
 
 // `augment` was a switch before it named a set: `augment: true` in older config files means
 // the paper's set, `augment: false` none.

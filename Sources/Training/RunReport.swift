@@ -12,14 +12,18 @@ struct RunReport {
     let display: ProgressDisplay
 
     /// - Parameter testImages: the test split's images, in the order of `test`'s rows.
-    func write(history: [HistoryRow], validation: Evaluation, test: Evaluation?, testImages: ImageFolder?, seconds: Double) throws {
-        var reports = [try SplitReport(split: "validation", evaluation: validation, classNames: classNames)]
-        if let test { reports.append(try SplitReport(split: "test", evaluation: test, classNames: classNames)) }
+    /// - Parameter rule: how a class is predicted, for the confusion matrices and the figures read from them.
+    func write(
+        history: [HistoryRow], validation: Evaluation, rule: DecisionRule, test: Evaluation?, testImages: ImageFolder?, seconds: Double
+    ) throws {
+        var reports = [try SplitReport(split: "validation", evaluation: validation, classNames: classNames, rule: rule)]
+        if let test { reports.append(try SplitReport(split: "test", evaluation: test, classNames: classNames, rule: rule)) }
         let metrics = Dictionary(uniqueKeysWithValues: reports.map { ($0.split, $0.metrics) })
         try runDirectory.write(try ClassificationMetrics.jsonData(bySplit: metrics), to: "metrics.json")
         try runDirectory.write(ROCCurve.csv(reports.map { ($0.split, classNames, $0.curves) }), to: "roc.csv")
         if let test, let testImages {
-            try runDirectory.write(Prediction.csv(Self.predictions(test, images: testImages), classNames: classNames), to: "predictions-test.csv")
+            let predictions = Self.predictions(test, images: testImages, rule: rule)
+            try runDirectory.write(Prediction.csv(predictions, classNames: classNames), to: "predictions-test.csv")
         }
 
         // Figures from the test split when there is one (the paper's figures are on test data).
@@ -41,10 +45,12 @@ struct RunReport {
     }
 
     /// One prediction per test image, named by its full path.
-    private static func predictions(_ evaluation: Evaluation, images: ImageFolder) -> [Prediction] {
+    private static func predictions(_ evaluation: Evaluation, images: ImageFolder, rule: DecisionRule) -> [Prediction] {
         let classes = images.classNames.count
         return images.images.enumerated().map { index, image in
-            Prediction(path: images.url(of: image).path, probabilities: Array(evaluation.probabilities[index * classes..<(index + 1) * classes]))
+            Prediction(
+                path: images.url(of: image).path, probabilities: Array(evaluation.probabilities[index * classes..<(index + 1) * classes]),
+                rule: rule)
         }
     }
 }

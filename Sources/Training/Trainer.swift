@@ -211,9 +211,11 @@ public final class Trainer {
     private func finish(_ training: TrainingRun) throws {
         if let directory = training.directory, let display {
             if let best = training.best { training.model.restore(best) }
+            let validation = try training.evaluator.evaluate(training.data.validation)
+            let rule = try decisionRule(choosingOn: validation, training: training, in: directory)
             let report = RunReport(runDirectory: directory, classNames: training.data.classNames, display: display)
             try report.write(
-                history: training.state.history, validation: try training.evaluator.evaluate(training.data.validation),
+                history: training.state.history, validation: validation, rule: rule,
                 test: try training.data.test.map { try training.evaluator.evaluate($0) }, testImages: training.data.test?.folder,
                 seconds: Date().timeIntervalSince(training.started))
         }
@@ -483,11 +485,29 @@ public final class Trainer {
         return EpochDecision(learningRate: nextRate, stop: stopping == .stop)
     }
 
-    private func weightsMetadata(_ state: TrainingState) -> [String: String] {
+    private func weightsMetadata(_ state: TrainingState, rule: DecisionRule = .argmax) -> [String: String] {
         WeightsMetadata(
             network: configuration.model, loss: state.loss, classNames: state.classNames, imageSize: state.imageSize,
-            channels: state.channels, epoch: state.completedEpochs
+            channels: state.channels, epoch: state.completedEpochs, decisionRule: rule
         ).safetensorsMetadata
+    }
+
+    /// The rule the final report and the best weights use: with `--decision-threshold youden`
+    /// the threshold chosen on `validation` (the best weights' evaluation), written into
+    /// best.safetensors; otherwise the most probable class.
+    private func decisionRule(choosingOn validation: Evaluation, training: TrainingRun, in directory: RunDirectory) throws -> DecisionRule {
+        guard configuration.decisionThreshold == .youden else { return .argmax }
+        guard let rule = DecisionRule.youden(probabilities: validation.probabilities, labels: validation.labels) else {
+            display?.warning("--decision-threshold youden needs two classes, both in the validation split; the most probable class is used")
+            return .argmax
+        }
+        try training.model.executor.saveSafetensors(
+            to: URL(fileURLWithPath: directory.bestWeightsPath), metadata: weightsMetadata(training.state, rule: rule))
+        if case .threshold(let threshold) = rule {
+            display?.message(String(format: "decision threshold: %@ when p(%@) ≥ %.4f (Youden's J on validation), stored in %@",
+                training.data.classNames[1], training.data.classNames[1], threshold, directory.bestWeightsPath))
+        }
+        return rule
     }
 
     /// The checkpoint holds the live weights and the average; last.safetensors the weights validated.

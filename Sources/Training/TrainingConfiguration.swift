@@ -56,6 +56,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var earlyStoppingPatience: Int = 30
     public var earlyStoppingMinDelta: Double = 1e-4
     public var earlyStoppingMetric: EarlyStoppingMetric = .loss
+    public var decisionThreshold: DecisionThreshold = .argmax
     /// nil: one pass over the training images.
     public var iterationsPerEpoch: Int?
     /// Decay of the parameters' exponential moving average, validated and saved instead of the

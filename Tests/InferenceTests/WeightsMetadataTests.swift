@@ -20,6 +20,19 @@ import Testing
         #expect(try WeightsMetadata(metadata.safetensorsMetadata, path: "w") == metadata)
     }
 
+    @Test func aDecisionThresholdReadsBackAndIsOnlyForTwoClasses() throws {
+        let metadata = WeightsMetadata(
+            network: .tiny, loss: "ce", classNames: ["normal", "pneumonia"], imageSize: 64, channels: 1, epoch: 2,
+            decisionRule: .threshold(0.8125))
+        #expect(metadata.safetensorsMetadata["decision_threshold"] == "0.8125")
+        #expect(try WeightsMetadata(metadata.safetensorsMetadata, path: "w") == metadata)
+        #expect(try WeightsMetadata(Self.written, path: "w").decisionRule == .argmax)
+        var threeClasses = Self.written
+        threeClasses["classes"] = #"["a","b","c"]"#
+        threeClasses["decision_threshold"] = "0.5"
+        #expect(throws: WeightsError.self) { try WeightsMetadata(threeClasses, path: "w") }
+    }
+
     @Test func classNamesMayHoldCommas() throws {
         let metadata = WeightsMetadata(
             network: .tiny, loss: "ce", classNames: ["COVID-19, ARDS", "normal"], imageSize: 64, channels: 1, epoch: 1)
@@ -47,6 +60,7 @@ import Testing
         ("model", "resnet50"), ("classes", #"["normal"]"#), ("classes", #"["a","a"]"#), ("classes", #"["a","","b"]"#),
         ("classes", "a,b"),
         ("image_size", "100"), ("image_size", "big"), ("channels", "2"), ("epoch", "-1"),
+        ("decision_threshold", "1.5"), ("decision_threshold", "nan"), ("decision_threshold", "high"),
     ])
     func anInvalidValueNamesItsKey(key: String, value: String) throws {
         var metadata = Self.written

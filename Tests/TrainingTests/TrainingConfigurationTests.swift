@@ -109,6 +109,7 @@ import Training
             early-stopping-patience: 30
             early-stopping-min-delta: 1e-4
             early-stopping-metric: loss
+            decision-threshold: argmax
             ema: 0e+0
             lr-schedule: plateau
             warmup-epochs: 0
@@ -133,7 +134,7 @@ import Training
         #expect(TrainingConfiguration.optionName("earlyStoppingMinDelta") == "early-stopping-min-delta")
         #expect(TrainingConfiguration.optionName("bucketMB") == "bucket-mb")
         #expect(TrainingConfiguration.optionName("URLSession") == "url-session")
-        #expect(TrainingConfiguration.optionNames.count == 42)
+        #expect(TrainingConfiguration.optionNames.count == 43)
         #expect(Set(TrainingConfiguration.optionNames).count == TrainingConfiguration.optionNames.count)
     }
 
