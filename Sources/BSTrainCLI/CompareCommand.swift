@@ -54,8 +54,9 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let base = try (config.map { try TrainingConfiguration.load(yamlFile: $0) } ?? TrainingConfiguration())
-            .replacing(with: [data, augmentation, metricLoss, generalization, optimization, execution])
+        let base = try TrainingConfiguration.resolve(recipe: generalization.recipe, configFile: config) {
+            try $0.replacing(with: [data, augmentation, metricLoss, generalization, optimization, execution])
+        }
         let comparison = try LossComparison(
             base: base, networks: try parseList(models, option: "--models"), losses: try parseList(losses, option: "--losses"),
             outputPath: out)

@@ -43,8 +43,9 @@ struct CrossValidateCommand: ParsableCommand {
     var execution: ExecutionOptions
 
     func run() throws {
-        let base = try (config.map(TrainingConfiguration.load(yamlFile:)) ?? TrainingConfiguration())
-            .replacing(with: [runOptions, data, augmentation, metricLoss, generalization, optimization, execution] as [any TrainingOptionGroup])
+        let base = try TrainingConfiguration.resolve(recipe: generalization.recipe, configFile: config) {
+            try $0.replacing(with: [runOptions, data, augmentation, metricLoss, generalization, optimization, execution] as [any TrainingOptionGroup])
+        }
         var outcome = TrainingOutcome.completed
         try runOnEveryRank { communicator in
             outcome = try CrossValidation(configuration: base, folds: folds, communicator: communicator).run()

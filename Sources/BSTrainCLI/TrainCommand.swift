@@ -57,7 +57,7 @@ struct TrainCommand: ParsableCommand {
     func resolvedConfiguration() throws -> TrainingConfiguration {
         let groups: [any TrainingOptionGroup] = [runOptions, data, augmentation, metricLoss, generalization, optimization, execution]
         guard let resume else {
-            return try (config.map(TrainingConfiguration.load(yamlFile:)) ?? TrainingConfiguration()).replacing(with: groups)
+            return try TrainingConfiguration.resolve(recipe: generalization.recipe, configFile: config) { try $0.replacing(with: groups) }
         }
         guard config == nil else { throw TrainingError.configWithResume }
         let savedPath = RunDirectory.Layout(path: resume).file("config.yaml")

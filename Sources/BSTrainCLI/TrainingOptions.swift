@@ -114,6 +114,13 @@ struct MetricLossOptions: TrainingOptionGroup {
 /// What makes a model trained on some patients hold up on others (docs/method.md,
 /// "Generalization options"). Each is off by default.
 struct GeneralizationOptions: TrainingOptionGroup {
+    @Option(help: .training("""
+        Named defaults that --config and the other options override: recommended (bstrain's, chosen by grouped \
+        cross-validation; the defaults shown here) or paper (the paper's Chest-2 settings: --augment paper, \
+        --groups-per-class 3, --batch-mode balanced, the plateau schedule, early stopping on the validation loss, \
+        the most probable class).
+        """, default: \.recipe))
+    var recipe: Recipe?
     @Option(help: .training(
         "Label smoothing ε of the training cross-entropy: targets (1 − ε)·one-hot + ε/classes, 0 ≤ ε < 1; 0 is off.",
         default: \.labelSmoothing))
@@ -245,3 +252,4 @@ extension AugmentationKind: ExpressibleByArgument {}
 extension LearningRateSchedule: ExpressibleByArgument {}
 extension EarlyStoppingMetric: ExpressibleByArgument {}
 extension DecisionThreshold: ExpressibleByArgument {}
+extension Recipe: ExpressibleByArgument {}

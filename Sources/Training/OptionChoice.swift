@@ -57,6 +57,7 @@ extension OptimizerKind: OptionChoice {}
 extension LearningRateSchedule: OptionChoice {}
 extension EarlyStoppingMetric: OptionChoice {}
 extension DecisionThreshold: OptionChoice {}
+extension Recipe: OptionChoice {}
 
 // `augment` was a switch before it named a set: `augment: true` in older config files means
 // the paper's set, `augment: false` none.

@@ -14,6 +14,9 @@ import Yams
 /// the default, which `bstrain help train` shows; an optional property's nil stands for a
 /// default that depends on the run (no `val`: hold out part of `train`).
 public struct TrainingConfiguration: Codable, Equatable, Sendable {
+    /// The named defaults the others were resolved over (`Recipe`): a record, not applied again.
+    public var recipe: Recipe = .recommended
+
     // Data
     public var train: String = ""
     public var val: String?
@@ -120,7 +123,8 @@ extension TrainingConfiguration {
     /// Reads a `--config` file or a run's config.yaml: options absent from it (or null) keep
     /// their defaults, unknown ones are refused. A file past `ConfigurationFileBounds` is
     /// refused before Yams reads it.
-    public static func load(yamlFile path: String) throws -> TrainingConfiguration {
+    /// - Parameter base: the values of the options the file does not give.
+    public static func load(yamlFile path: String, over base: TrainingConfiguration = TrainingConfiguration()) throws -> TrainingConfiguration {
         let text = try boundedText(ofFile: path)
         let node: Node?
         do {
@@ -129,7 +133,7 @@ extension TrainingConfiguration {
             throw ConfigurationError.invalidYAML(path: path, reason: "\(error)")
         }
         guard let mapping = node?.mapping else {
-            if node == nil { return TrainingConfiguration() }
+            if node == nil { return base }
             throw ConfigurationError.invalidYAML(path: path, reason: "the top level must be a mapping of option: value")
         }
         var given: [(property: String, value: Node)] = []
@@ -144,7 +148,7 @@ extension TrainingConfiguration {
             }
             given.append((property, baseSixtyAsText(value)))
         }
-        return try TrainingConfiguration().replacing(given, source: path)
+        return try base.replacing(given, source: path)
     }
 
     /// The text of the configuration file at `path`, refused when it is not a regular file

@@ -15,7 +15,7 @@ import Training
         "--groups-per-class", "2,3",
         "--batch-mode", "balanced",
         "--margin", "0.5", "--lambda", "0.5", "--bst-square", "plain",
-        "--label-smoothing", "0.1", "--ema", "0.99", "--lr-schedule", "cosine", "--warmup-epochs", "2",
+        "--recipe", "paper", "--label-smoothing", "0.1", "--ema", "0.99", "--lr-schedule", "cosine", "--warmup-epochs", "2",
         "--optimizer", "sgd", "--lr", "0.01", "--weight-decay", "1e-4", "--momentum", "0.8", "--batch", "24",
         "--epochs", "5", "--iterations-per-epoch", "7", "--lr-factor", "0.5", "--lr-patience", "3", "--min-lr", "1e-6",
         "--early-stopping-patience", "4", "--early-stopping-min-delta", "0.01", "--early-stopping-metric", "auc",
@@ -122,5 +122,30 @@ import Training
         #expect(defaultText(true) == "on")
         #expect(defaultText(OptimizerKind.adam) == "adam")
         #expect(defaultText(36) == "36")
+    }
+}
+
+@Suite struct RecipeTests {
+    func configuration(_ arguments: [String]) throws -> TrainingConfiguration {
+        try TrainCommand.parse(arguments).resolvedConfiguration()
+    }
+
+    @Test func thePaperRecipeSetsTheChest2SettingsAndOptionsStillWin() throws {
+        let paper = try configuration(["--recipe", "paper"])
+        #expect(paper.recipe == .paper)
+        #expect(paper.augment == .paper && paper.groupsPerClass == "3" && paper.batchMode == .balanced)
+        #expect(paper.earlyStoppingMetric == .loss && paper.decisionThreshold == .argmax && paper.ema == 0)
+        #expect(try configuration(["--recipe", "paper", "--batch-mode", "ratio"]).batchMode == .ratio)
+        #expect(try configuration([]) == Recipe.recommended.configuration)
+    }
+
+    @Test func aConfigFileMayNameTheRecipeAndTheCommandLineOverridesIt() throws {
+        let path = NSTemporaryDirectory() + "bstrain-recipe-\(UUID().uuidString).yaml"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "recipe: paper\nepochs: 7\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let fromFile = try configuration(["--config", path])
+        #expect(fromFile.recipe == .paper && fromFile.augment == .paper && fromFile.epochs == 7)
+        let overridden = try configuration(["--config", path, "--recipe", "recommended"])
+        #expect(overridden.recipe == .recommended && overridden.augment == TrainingConfiguration().augment && overridden.epochs == 7)
     }
 }

@@ -82,6 +82,7 @@ import Training
         var configuration = TrainingConfiguration()
         configuration.train = "data/train"
         #expect(try configuration.yaml() == """
+            recipe: recommended
             train: data/train
             val-fraction: 1e-1
             image-size: 128
@@ -134,7 +135,7 @@ import Training
         #expect(TrainingConfiguration.optionName("earlyStoppingMinDelta") == "early-stopping-min-delta")
         #expect(TrainingConfiguration.optionName("bucketMB") == "bucket-mb")
         #expect(TrainingConfiguration.optionName("URLSession") == "url-session")
-        #expect(TrainingConfiguration.optionNames.count == 43)
+        #expect(TrainingConfiguration.optionNames.count == 44)
         #expect(Set(TrainingConfiguration.optionNames).count == TrainingConfiguration.optionNames.count)
     }
 
