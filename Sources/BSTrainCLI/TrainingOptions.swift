@@ -181,6 +181,12 @@ struct OptimizationOptions: TrainingOptionGroup {
         validation split; stored in weights/best.safetensors and used by the final report, predict and eval).
         """, default: \.decisionThreshold))
     var decisionThreshold: DecisionThreshold?
+    @Flag(inversion: .prefixedNo, help: .training("""
+        Test-time augmentation: the final report, the --decision-threshold choice, predict and eval average each \
+        image's probabilities over 5 views (itself, turned ±5°, scaled 0.95 and 1.05); recorded in the weights. \
+        Validation during training stays one view.
+        """, default: \.tta))
+    var tta: Bool?
 }
 
 /// How the run executes: randomness, threads, ranks, progress.

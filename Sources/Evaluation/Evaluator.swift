@@ -1,5 +1,6 @@
 import Data
 import Engine
+import Foundation
 import Losses
 import Networks
 import Support
@@ -33,16 +34,21 @@ public struct Evaluator {
     let metricLoss: (any MetricLoss)?
     let metricChunk: Int
     let threads: Int
+    /// The views averaged per image; nil for the image alone.
+    let views: [RadiographTransform]?
 
     /// - Parameter metricChunk: the metric loss is averaged over chunks of this many samples
     ///   (the training batch size), so the validation loss means the same as the training one
     ///   whatever the number of ranks.
-    public init(model: Model, loss: LossConfiguration, metricChunk: Int, threads: Int) throws {
+    ///   - views: test-time augmentation: each image is run under every view and its
+    ///     probabilities and embeddings are the means over the views; nil runs the image alone.
+    public init(model: Model, loss: LossConfiguration, metricChunk: Int, threads: Int, views: [RadiographTransform]? = nil) throws {
         self.model = model
         self.loss = loss
         metricLoss = try loss.makeMetricLoss()
         self.metricChunk = metricChunk
         self.threads = threads
+        self.views = views
     }
 
     public func evaluate(_ cache: ImageCache) throws -> Evaluation {
@@ -55,24 +61,46 @@ public struct Evaluator {
             embeddings: Array(repeating: 0, count: count * width), crossEntropy: 0, metric: 0, total: 0)
         let labels32 = result.labels.map { Int32($0) }
         var crossEntropySum = 0.0
+        var viewProbabilities = [Float](repeating: 0, count: classes * executor.batchCapacity)
+        let views = self.views ?? [RadiographTransform()]
+        let share = 1 / Float(views.count)
         for batch in BatchLoader.evaluationPlan(count: count, batchSize: executor.batchCapacity) {
             let first = batch[0]
-            for (slot, index) in batch.enumerated() {
-                cache.writeSample(index, into: executor.input + slot * cache.pixelsPerImage)
-            }
-            executor.forward(RunContext(batch: batch.count, training: false, threads: threads))
-            try labels32.withUnsafeBufferPointer { labels in
-                try result.probabilities.withUnsafeMutableBufferPointer { probabilities in
-                    crossEntropySum += Double(try SoftmaxCrossEntropy.evaluate(
-                        logits: executor.logits, labels: labels.baseAddress! + first, count: batch.count,
-                        classes: classes, normalizer: 1, probabilities: probabilities.baseAddress! + first * classes))
+            for view in views {
+                for (slot, index) in batch.enumerated() {
+                    let destination = executor.input + slot * cache.pixelsPerImage
+                    if self.views == nil {
+                        cache.writeSample(index, into: destination)
+                    } else {
+                        cache.writeSample(index, radiograph: view, into: destination)
+                    }
+                }
+                executor.forward(RunContext(batch: batch.count, training: false, threads: threads))
+                try labels32.withUnsafeBufferPointer { labels in
+                    try viewProbabilities.withUnsafeMutableBufferPointer { probabilities in
+                        crossEntropySum += Double(try SoftmaxCrossEntropy.evaluate(
+                            logits: executor.logits, labels: labels.baseAddress! + first, count: batch.count,
+                            classes: classes, normalizer: 1, probabilities: probabilities.baseAddress!))
+                    }
+                }
+                for offset in 0..<(batch.count * classes) {
+                    result.probabilities[first * classes + offset] += share * viewProbabilities[offset]
+                }
+                for offset in 0..<(batch.count * width) {
+                    result.embeddings[first * width + offset] += share * executor.embeddings[offset]
                 }
             }
-            result.embeddings.withUnsafeMutableBufferPointer { embeddings in
-                (embeddings.baseAddress! + first * width).update(from: executor.embeddings, count: batch.count * width)
-            }
         }
-        result.crossEntropy = count > 0 ? crossEntropySum / Double(count) : 0
+        if views.count == 1 {
+            result.crossEntropy = count > 0 ? crossEntropySum / Double(count) : 0
+        } else {
+            // The loss of the averaged prediction, which is the prediction reported.
+            var sum = 0.0
+            for (sample, label) in result.labels.enumerated() {
+                sum -= Double(log(max(result.probabilities[sample * classes + label], .leastNormalMagnitude)))
+            }
+            result.crossEntropy = count > 0 ? sum / Double(count) : 0
+        }
         if let metricLoss {
             result.metric = try meanMetricLoss(metricLoss, embeddings: result.embeddings, labels: labels32, width: width)
         }

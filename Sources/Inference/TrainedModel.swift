@@ -52,6 +52,7 @@ public final class TrainedModel {
     /// One line naming the weights and what they hold, for the top of a command's output.
     public var summary: String {
         var details = [metadata.loss.map { "trained with \($0)" }, metadata.epoch.map { "epoch \($0)" }].compactMap { $0 }
+        if metadata.testTimeAugmentation { details.append("test-time augmentation (\(TestTimeAugmentation.views.count) views)") }
         if case .threshold(let threshold) = metadata.decisionRule {
             details.append(String(format: "%@ when p(%@) ≥ %.4f (chosen on validation)", metadata.classNames[1], metadata.classNames[1], threshold))
         }
@@ -84,7 +85,7 @@ public final class TrainedModel {
         BLAS.setThreads(threads)
         let evaluator = try Evaluator(
             model: model, loss: try LossConfiguration(kind: .crossEntropy), metricChunk: model.executor.batchCapacity,
-            threads: threads)
+            threads: threads, views: metadata.testTimeAugmentation ? TestTimeAugmentation.views : nil)
         return try evaluator.evaluate(cache)
     }
 

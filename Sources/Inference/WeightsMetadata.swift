@@ -18,10 +18,13 @@ public struct WeightsMetadata: Equatable, Sendable {
     /// How `predict` and `eval` read a class from the probabilities: a threshold on p(class 1)
     /// chosen on validation (`--decision-threshold youden`), or the most probable class.
     public let decisionRule: DecisionRule
+    /// Whether `predict` and `eval` average each image over `TestTimeAugmentation.views`, as
+    /// the run's final report did (`--tta`).
+    public let testTimeAugmentation: Bool
 
     public init(
         network: NetworkKind, loss: String?, classNames: [String], imageSize: Int, channels: Int, epoch: Int?,
-        decisionRule: DecisionRule = .argmax
+        decisionRule: DecisionRule = .argmax, testTimeAugmentation: Bool = false
     ) {
         self.network = network
         self.loss = loss
@@ -30,6 +33,7 @@ public struct WeightsMetadata: Equatable, Sendable {
         self.channels = channels
         self.epoch = epoch
         self.decisionRule = decisionRule
+        self.testTimeAugmentation = testTimeAugmentation
     }
 
     /// The metadata key under which a checkpoint keeps its training state: a file that has it
@@ -82,9 +86,14 @@ public struct WeightsMetadata: Equatable, Sendable {
             }
             decisionRule = .threshold(threshold)
         }
+        var testTimeAugmentation = false
+        if let text = metadata["tta"] {
+            guard let value = Bool(text) else { throw invalid("tta", "true or false") }
+            testTimeAugmentation = value
+        }
         self.init(
             network: network, loss: metadata["loss"], classNames: classNames, imageSize: imageSize, channels: channels, epoch: epoch,
-            decisionRule: decisionRule)
+            decisionRule: decisionRule, testTimeAugmentation: testTimeAugmentation)
     }
 
     /// The metadata to write beside the tensors, read back by `init(_:path:)`.
@@ -97,6 +106,7 @@ public struct WeightsMetadata: Equatable, Sendable {
         entries["loss"] = loss
         entries["epoch"] = epoch.map { "\($0)" }
         if case .threshold(let threshold) = decisionRule { entries["decision_threshold"] = "\(threshold)" }
+        if testTimeAugmentation { entries["tta"] = "true" }
         return entries
     }
 }

@@ -211,12 +211,18 @@ public final class Trainer {
     private func finish(_ training: TrainingRun) throws {
         if let directory = training.directory, let display {
             if let best = training.best { training.model.restore(best) }
-            let validation = try training.evaluator.evaluate(training.data.validation)
-            let rule = try decisionRule(choosingOn: validation, training: training, in: directory)
+            let evaluator = try finalEvaluator(training)
+            let validation = try evaluator.evaluate(training.data.validation)
+            let rule = decisionRule(choosingOn: validation, classNames: training.data.classNames)
+            if rule != .argmax || configuration.tta {
+                // best.safetensors then says how it is read, for predict and eval.
+                try training.model.executor.saveSafetensors(
+                    to: URL(fileURLWithPath: directory.bestWeightsPath), metadata: weightsMetadata(training.state, rule: rule))
+            }
             let report = RunReport(runDirectory: directory, classNames: training.data.classNames, display: display)
             try report.write(
                 history: training.state.history, validation: validation, rule: rule,
-                test: try training.data.test.map { try training.evaluator.evaluate($0) }, testImages: training.data.test?.folder,
+                test: try training.data.test.map { try evaluator.evaluate($0) }, testImages: training.data.test?.folder,
                 seconds: Date().timeIntervalSince(training.started))
         }
         try communicator.barrier()
@@ -485,28 +491,37 @@ public final class Trainer {
         return EpochDecision(learningRate: nextRate, stop: stopping == .stop)
     }
 
-    private func weightsMetadata(_ state: TrainingState, rule: DecisionRule = .argmax) -> [String: String] {
+    /// The metadata of a weights file; the final best.safetensors adds how it is read.
+    private func weightsMetadata(_ state: TrainingState, rule: DecisionRule? = nil) -> [String: String] {
         WeightsMetadata(
             network: configuration.model, loss: state.loss, classNames: state.classNames, imageSize: state.imageSize,
-            channels: state.channels, epoch: state.completedEpochs, decisionRule: rule
+            channels: state.channels, epoch: state.completedEpochs, decisionRule: rule ?? .argmax,
+            testTimeAugmentation: rule != nil && configuration.tta
         ).safetensorsMetadata
     }
 
-    /// The rule the final report and the best weights use: with `--decision-threshold youden`
-    /// the threshold chosen on `validation` (the best weights' evaluation), written into
-    /// best.safetensors; otherwise the most probable class.
-    private func decisionRule(choosingOn validation: Evaluation, training: TrainingRun, in directory: RunDirectory) throws -> DecisionRule {
+    /// The evaluator of the final report: the epochs' own, or with --tta one that averages the views.
+    private func finalEvaluator(_ training: TrainingRun) throws -> Evaluator {
+        guard configuration.tta else { return training.evaluator }
+        return try Evaluator(
+            model: training.model, loss: settings.loss, metricChunk: configuration.batch, threads: settings.threads,
+            views: TestTimeAugmentation.views)
+    }
+
+    /// The rule of the final report and the best weights: with `--decision-threshold youden`
+    /// the threshold chosen on `validation` (the best weights' evaluation); otherwise the most
+    /// probable class.
+    private func decisionRule(choosingOn validation: Evaluation, classNames: [String]) -> DecisionRule {
         guard configuration.decisionThreshold == .youden else { return .argmax }
-        guard let rule = DecisionRule.youden(probabilities: validation.probabilities, labels: validation.labels) else {
+        guard let rule = DecisionRule.youden(probabilities: validation.probabilities, labels: validation.labels),
+              case .threshold(let threshold) = rule
+        else {
             display?.warning("--decision-threshold youden needs two classes, both in the validation split; the most probable class is used")
             return .argmax
         }
-        try training.model.executor.saveSafetensors(
-            to: URL(fileURLWithPath: directory.bestWeightsPath), metadata: weightsMetadata(training.state, rule: rule))
-        if case .threshold(let threshold) = rule {
-            display?.message(String(format: "decision threshold: %@ when p(%@) ≥ %.4f (Youden's J on validation), stored in %@",
-                training.data.classNames[1], training.data.classNames[1], threshold, directory.bestWeightsPath))
-        }
+        display?.message(String(
+            format: "decision threshold: %@ when p(%@) ≥ %.4f (Youden's J on validation), stored in the best weights",
+            classNames[1], classNames[1], threshold))
         return rule
     }
 

@@ -60,6 +60,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var earlyStoppingMinDelta: Double = 1e-4
     public var earlyStoppingMetric: EarlyStoppingMetric = .loss
     public var decisionThreshold: DecisionThreshold = .argmax
+    /// Test-time augmentation of the final report and the saved model (`TestTimeAugmentation`).
+    public var tta: Bool = false
     /// nil: one pass over the training images.
     public var iterationsPerEpoch: Int?
     /// Decay of the parameters' exponential moving average, validated and saved instead of the
