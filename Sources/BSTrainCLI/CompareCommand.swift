@@ -36,27 +36,15 @@ struct CompareCommand: ParsableCommand {
 
     // Every 'bstrain train' option but the network, the loss and the run directory, which
     // each cell of the grid sets.
-    @OptionGroup(title: "Data")
-    var data: DataOptions
-    @OptionGroup(title: "Data")
-    var augmentation: AugmentationOptions
-    @OptionGroup(title: "Metric loss")
-    var metricLoss: MetricLossOptions
-    @OptionGroup(title: "Generalization")
-    var generalization: GeneralizationOptions
-    @OptionGroup(title: "Optimisation")
-    var optimization: OptimizationOptions
-    @OptionGroup(title: "Execution")
-    var execution: ExecutionOptions
+    @OptionGroup
+    var options: SharedTrainingOptions
 
     func validate() throws {
         guard !(resume && overwrite) else { throw ValidationError("--resume continues the runs in --out and --overwrite replaces them: give one") }
     }
 
     func run() throws {
-        let base = try TrainingConfiguration.resolve(recipe: generalization.recipe, configFile: config) {
-            try $0.replacing(with: [data, augmentation, metricLoss, generalization, optimization, execution])
-        }
+        let base = try options.configuration(configFile: config)
         let comparison = try LossComparison(
             base: base, networks: try parseList(models, option: "--models"), losses: try parseList(losses, option: "--losses"),
             outputPath: out)

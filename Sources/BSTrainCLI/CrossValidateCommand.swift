@@ -29,23 +29,11 @@ struct CrossValidateCommand: ParsableCommand {
 
     @OptionGroup(title: "Run")
     var runOptions: RunOptions
-    @OptionGroup(title: "Data")
-    var data: DataOptions
-    @OptionGroup(title: "Data")
-    var augmentation: AugmentationOptions
-    @OptionGroup(title: "Metric loss")
-    var metricLoss: MetricLossOptions
-    @OptionGroup(title: "Generalization")
-    var generalization: GeneralizationOptions
-    @OptionGroup(title: "Optimisation")
-    var optimization: OptimizationOptions
-    @OptionGroup(title: "Execution")
-    var execution: ExecutionOptions
+    @OptionGroup
+    var options: SharedTrainingOptions
 
     func run() throws {
-        let base = try TrainingConfiguration.resolve(recipe: generalization.recipe, configFile: config) {
-            try $0.replacing(with: [runOptions, data, augmentation, metricLoss, generalization, optimization, execution] as [any TrainingOptionGroup])
-        }
+        let base = try options.configuration(configFile: config, run: runOptions)
         var outcome = TrainingOutcome.completed
         try runOnEveryRank { communicator in
             outcome = try CrossValidation(configuration: base, folds: folds, communicator: communicator).run()

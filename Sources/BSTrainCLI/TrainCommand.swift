@@ -38,27 +38,14 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup(title: "Run")
     var runOptions: RunOptions
-    @OptionGroup(title: "Data")
-    var data: DataOptions
-    @OptionGroup(title: "Data")
-    var augmentation: AugmentationOptions
-    @OptionGroup(title: "Metric loss")
-    var metricLoss: MetricLossOptions
-    @OptionGroup(title: "Generalization")
-    var generalization: GeneralizationOptions
-    @OptionGroup(title: "Optimisation")
-    var optimization: OptimizationOptions
-    @OptionGroup(title: "Execution")
-    var execution: ExecutionOptions
+    @OptionGroup
+    var options: SharedTrainingOptions
 
     /// The run's configuration: the resumed run's config.yaml or --config FILE (else the
     /// defaults), with the options given on the command line laid over it. A resume may only
     /// change the options that leave what the run computes as it was.
     func resolvedConfiguration() throws -> TrainingConfiguration {
-        let groups: [any TrainingOptionGroup] = [runOptions, data, augmentation, metricLoss, generalization, optimization, execution]
-        guard let resume else {
-            return try TrainingConfiguration.resolve(recipe: generalization.recipe, configFile: config) { try $0.replacing(with: groups) }
-        }
+        guard let resume else { return try options.configuration(configFile: config, run: runOptions) }
         guard config == nil else { throw TrainingError.configWithResume }
         let savedPath = RunDirectory.Layout(path: resume).file("config.yaml")
         guard FileManager.default.fileExists(atPath: savedPath) else {
@@ -66,7 +53,7 @@ struct TrainCommand: ParsableCommand {
         }
         var saved = try TrainingConfiguration.load(yamlFile: savedPath)
         saved.runDir = resume
-        let continued = try saved.replacing(with: groups)
+        let continued = try saved.replacing(with: [runOptions] + options.groups)
         try saved.checkContinued(by: continued, runDirectory: resume)
         return continued
     }

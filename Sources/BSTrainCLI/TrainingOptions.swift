@@ -19,7 +19,34 @@ extension TrainingConfiguration {
     }
 }
 
-/// The cell of `bstrain compare`'s grid: only `bstrain train` takes these.
+/// Every training option but the network, the loss and the run directory: what `train`, `cv`
+/// and `compare` (whose grid sets those three) all take.
+struct SharedTrainingOptions: ParsableArguments {
+    @OptionGroup(title: "Data")
+    var data: DataOptions
+    @OptionGroup(title: "Data")
+    var augmentation: AugmentationOptions
+    @OptionGroup(title: "Metric loss")
+    var metricLoss: MetricLossOptions
+    @OptionGroup(title: "Generalization")
+    var generalization: GeneralizationOptions
+    @OptionGroup(title: "Optimisation")
+    var optimization: OptimizationOptions
+    @OptionGroup(title: "Execution")
+    var execution: ExecutionOptions
+
+    var groups: [any TrainingOptionGroup] { [data, augmentation, metricLoss, generalization, optimization, execution] }
+
+    /// The configuration these options and `run` (the network, loss and run directory, when
+    /// the command takes them) give over the recipe's defaults and the `--config` file.
+    func configuration(configFile: String?, run: RunOptions? = nil) throws -> TrainingConfiguration {
+        try TrainingConfiguration.resolve(recipe: generalization.recipe, configFile: configFile) {
+            try $0.replacing(with: (run.map { [$0] } ?? []) + groups)
+        }
+    }
+}
+
+/// The cell of `bstrain compare`'s grid: only `bstrain train` and `bstrain cv` take these.
 struct RunOptions: TrainingOptionGroup {
     @Option(help: .training("Network.", default: \.model))
     var model: NetworkKind?
@@ -131,6 +158,18 @@ struct GeneralizationOptions: TrainingOptionGroup {
         final report use θ̄; 0 is off.
         """, default: \.ema))
     var ema: Double?
+    @Option(help: .training("""
+        How the saved model reads a class: argmax (the most probable class, the paper's) or youden (two classes \
+        only: the threshold on p(second class) that maximises Youden's J, equally the balanced accuracy, on the \
+        validation split; stored in weights/best.safetensors and used by the final report, predict and eval).
+        """, default: \.decisionThreshold))
+    var decisionThreshold: DecisionThreshold?
+    @Flag(inversion: .prefixedNo, help: .training("""
+        Test-time augmentation: the final report, the --decision-threshold choice, predict and eval average each \
+        image's probabilities over 5 views (itself, turned ±5°, scaled 0.95 and 1.05); recorded in the weights. \
+        Validation during training stays one view.
+        """, default: \.tta))
+    var tta: Bool?
 }
 
 /// The optimizer and the schedule (paper §3.1).
@@ -175,18 +214,6 @@ struct OptimizationOptions: TrainingOptionGroup {
         class cannot raise).
         """, default: \.earlyStoppingMetric))
     var earlyStoppingMetric: EarlyStoppingMetric?
-    @Option(help: .training("""
-        How the saved model reads a class: argmax (the most probable class, the paper's) or youden (two classes \
-        only: the threshold on p(second class) that maximises Youden's J, equally the balanced accuracy, on the \
-        validation split; stored in weights/best.safetensors and used by the final report, predict and eval).
-        """, default: \.decisionThreshold))
-    var decisionThreshold: DecisionThreshold?
-    @Flag(inversion: .prefixedNo, help: .training("""
-        Test-time augmentation: the final report, the --decision-threshold choice, predict and eval average each \
-        image's probabilities over 5 views (itself, turned ±5°, scaled 0.95 and 1.05); recorded in the weights. \
-        Validation during training stays one view.
-        """, default: \.tta))
-    var tta: Bool?
 }
 
 /// How the run executes: randomness, threads, ranks, progress.
