@@ -26,10 +26,10 @@ struct DataCommand: ParsableCommand {
     @Option(help: "Share of each training class held out for validation when --val is not given (0 holds none).")
     var valFraction = 0.1
 
-    @Option(help: "Regular expression whose first capture group names each file's patient, or kermany; the report then counts patients and the validation share is whole patients.")
-    var groupPattern: String?
+    @Option(help: "Regular expression whose first capture group names each file's patient, kermany, or none (every image its own patient); the report then counts patients and the validation share is whole patients.")
+    var groupPattern = "kermany"
 
-    @Option(help: "CSV of path,group rows naming each image's patient, instead of --group-pattern.")
+    @Option(help: "CSV of path,group rows naming each image's patient; replaces --group-pattern.")
     var groups: String?
 
     @Option(help: "Side of the square images the network sees, in pixels.")

@@ -12,13 +12,17 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a network with cross-entropy plus a metric-learning loss (default: BSTriplet) and evaluate it.",
         discussion: """
-            Defaults follow the paper (Huang et al. 2021, section 3.1): optimizer \(defaultText(\.optimizer)), learning \
-            rate \(defaultText(\.lr)); the learning rate times \(defaultText(\.lrFactor)) when the training loss has not \
-            improved for \(defaultText(\.lrPatience)) epochs (never below \(defaultText(\.minLr))); at most \
-            \(defaultText(\.epochs)) epochs; early stopping when the validation \(defaultText(\.earlyStoppingMetric)) has not improved by \
-            \(defaultText(\.earlyStoppingMinDelta)) for \(defaultText(\.earlyStoppingPatience)) epochs, restoring the \
-            best weights; global batch \(defaultText(\.batch)); lambda \(defaultText(\.lambda)); \
-            \(defaultText(\.imageSize)) x \(defaultText(\.imageSize)) images. Options can also come from --config FILE \
+            The defaults are the recommended recipe, which grouped cross-validation on Kermany's chest \
+            X-rays supported (README, "Patients, not images"): the validation share is whole patients \
+            (--group-pattern kermany, which names no patient in other file names), \
+            --augment \(defaultText(\.augment)), --batch-mode \(defaultText(\.batchMode)), \
+            --ema \(defaultText(\.ema)), --lr-schedule \(defaultText(\.lrSchedule)) over \(defaultText(\.epochs)) epochs \
+            after \(defaultText(\.warmupEpochs)) of warm-up, early stopping when the validation \
+            \(defaultText(\.earlyStoppingMetric)) has not improved by \(defaultText(\.earlyStoppingMinDelta)) for \
+            \(defaultText(\.earlyStoppingPatience)) epochs, restoring the best weights; optimizer \(defaultText(\.optimizer)), \
+            learning rate \(defaultText(\.lr)), global batch \(defaultText(\.batch)), lambda \(defaultText(\.lambda)), \
+            \(defaultText(\.imageSize)) x \(defaultText(\.imageSize)) images. --recipe paper sets the paper's own \
+            settings (Huang et al. 2021, sections 3.1 and 3.5) instead. Options can also come from --config FILE \
             (YAML, the same names without the dashes, e.g. 'image-size: 128'); options given on the command line \
             win. With --resume RUN_DIR the run's own config.yaml is the base instead.
 
@@ -51,7 +55,7 @@ struct TrainCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: savedPath) else {
             throw TrainingError.missingFile(path: savedPath, what: "--resume: the configuration of the run to continue,")
         }
-        var saved = try TrainingConfiguration.load(yamlFile: savedPath)
+        var saved = try TrainingConfiguration.load(yamlFile: savedPath, over: .savedRunBase)
         saved.runDir = resume
         let continued = try saved.replacing(with: [runOptions] + options.groups)
         try saved.checkContinued(by: continued, runDirectory: resume)

@@ -65,13 +65,14 @@ struct DataOptions: TrainingOptionGroup {
     @Option(help: .training("Share of each training class held out for validation when --val is not given.", default: \.valFraction))
     var valFraction: Double?
     @Option(help: .training("""
-        Regular expression whose first capture group names the patient in each file name, or kermany for \
+        Regular expression whose first capture group names the patient in each file name; kermany for \
         Kermany's chest X-rays (\(PatientGroups.kermanyPattern): person1000 in person1000_bacteria_2931.jpeg, \
-        IM-0115 in IM-0115-0001.jpeg). The validation share is then whole patients, and a --val or --test \
-        sharing patients with --train is warned about.
-        """, default: "every image its own patient"))
+        IM-0115 in IM-0115-0001.jpeg); none for every image its own patient. The validation share is whole \
+        patients (a file the pattern does not match is a patient of its own), and a --val or --test sharing \
+        patients with --train is warned about.
+        """, default: \.groupPattern))
     var groupPattern: String?
-    @Option(help: .training("CSV of path,group rows naming each training image's patient, instead of --group-pattern.", default: "none"))
+    @Option(help: .training("CSV of path,group rows naming each training image's patient; replaces --group-pattern.", default: "none"))
     var groups: String?
     @Option(help: .training("Held-out test images, evaluated once at the end with the best weights.", default: "none"))
     var test: String?
@@ -250,6 +251,8 @@ extension ArgumentHelp {
 /// A default value as help shows it: a choice by its name, a switch as on or off, a number as
 /// Swift writes it but without a trailing ".0".
 func defaultText(_ value: Any) -> String {
+    let optional = Mirror(reflecting: value)
+    if optional.displayStyle == .optional, let wrapped = optional.children.first?.value { return defaultText(wrapped) }
     let text = switch value {
     case let choice as any OptionChoice: choice.rawValue
     case let isOn as Bool: isOn ? "on" : "off"

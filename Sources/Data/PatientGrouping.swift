@@ -9,14 +9,19 @@ public enum PatientGrouping: Equatable, Sendable {
 
     /// Names `--group-pattern` accepts in place of a regular expression.
     public static let namedPatterns = ["kermany": PatientGroups.kermanyPattern]
+    /// The `--group-pattern` that groups nothing: every image its own patient.
+    public static let noPattern = "none"
 
-    /// The grouping the options ask for: nil when neither is given, refused when both are.
-    public init?(pattern: String?, file: String?) throws(GroupingError) {
-        switch (pattern, file) {
-        case (nil, nil): return nil
-        case let (pattern?, nil): self = .pattern(Self.namedPatterns[pattern.lowercased()] ?? pattern)
-        case let (nil, file?): self = .listed(URL(fileURLWithPath: file))
-        case (_?, _?): throw .bothGroupings
+    /// The grouping the options ask for: the `--groups` file when given (it names patients
+    /// outright, so it replaces the pattern, which has a default), else the pattern; nil for
+    /// neither or the pattern `none`.
+    public init?(pattern: String?, file: String?) {
+        if let file {
+            self = .listed(URL(fileURLWithPath: file))
+        } else if let pattern, pattern.lowercased() != Self.noPattern {
+            self = .pattern(Self.namedPatterns[pattern.lowercased()] ?? pattern)
+        } else {
+            return nil
         }
     }
 
@@ -36,6 +41,9 @@ public struct PatientGroupReport: Sendable {
     public let validationPatientsPerClass: [Int]
     /// Images whose patient the grouping could not name, each counted as a patient of its own.
     public let ungroupedImages: Int
+    /// Whether the grouping named no training image's patient (a pattern that fits other
+    /// file names): the splits are then by image.
+    public let namedNoTrainingPatient: Bool
     /// Patients with images in both training and validation (only possible with `--val`).
     public let sharedWithValidation: [String]
     /// Patients with images in both training and test.
@@ -53,6 +61,7 @@ public struct PatientGroupReport: Sendable {
             validationPatientsPerClass = []
         }
         ungroupedImages = ([trainGroups, validationGroups, testGroups].compactMap { $0 }).reduce(0) { $0 + $1.ungrouped.count }
+        namedNoTrainingPatient = trainGroups.ungrouped.count == train.images.count
         sharedWithValidation = validationGroups.map { Self.named(trainGroups.sharedNames(with: $0), of: [trainGroups, $0]) } ?? []
         sharedWithTest = testGroups.map { Self.named(trainGroups.sharedNames(with: $0), of: [trainGroups, $0]) } ?? []
     }

@@ -106,7 +106,6 @@ public enum GroupingError: Error, CustomStringConvertible, Equatable, Sendable {
     case patternWithoutCapture(pattern: String)
     case unreadableFile(path: String, reason: String)
     case malformedRow(path: String, line: Int, expected: String)
-    case bothGroupings
 
     public var description: String {
         switch self {
@@ -118,8 +117,6 @@ public enum GroupingError: Error, CustomStringConvertible, Equatable, Sendable {
             "cannot read --groups file \(path): \(reason)"
         case let .malformedRow(path, line, expected):
             "--groups file \(path), line \(line): expected two fields, \(expected)"
-        case .bothGroupings:
-            "--group-pattern and --groups both name the patients; give one"
         }
     }
 }

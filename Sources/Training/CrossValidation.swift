@@ -43,8 +43,8 @@ public struct CrossValidation {
         let datasets = try ImageFolderDataset.crossValidationFolds(
             of: URL(fileURLWithPath: configuration.train), folds: folds, grouping: configuration.patientGrouping(),
             validationFraction: configuration.valFraction, seed: configuration.seed)
-        if configuration.groupPattern == nil && configuration.groups == nil {
-            display?.warning("no --group-pattern or --groups: every image is taken for a patient of its own, so folds share patients whose images they split and the figures overstate accuracy on new patients")
+        if configuration.patientGrouping() == nil || datasets[0].patients?.namedNoTrainingPatient == true {
+            display?.warning("no patient named (see --group-pattern, --groups): every image is taken for a patient of its own, so folds share the patients whose images they split, and the figures overstate accuracy on new patients")
         }
         for (index, dataset) in datasets.enumerated() {
             let foldPath = foldDirectory(index)

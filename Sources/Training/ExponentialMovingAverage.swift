@@ -3,8 +3,8 @@ import Networks
 /// An exponential moving average of the trainable parameters (`--ema DECAY`), the weights
 /// rank 0 validates, saves and reports when it is on.
 ///
-/// After every optimizer step θ̄ ← d·θ̄ + (1 − d)·θ, starting from the weights training starts
-/// (or resumes) from. The average is of the trainable parameters only: the averaged model
+/// After every optimizer step θ̄ ← d·θ̄ + (1 − d)·θ (d smaller over the first steps,
+/// `decay(atStep:)`), starting from the weights training starts (or resumes) from. The average is of the trainable parameters only: the averaged model
 /// uses the live BN running statistics, which already are an average over batches. With d
 /// near 1 the average spans about 1 / (1 − d) steps and smooths the last epochs' noise, which
 /// tends to generalise better than the weights of any single step.
@@ -25,11 +25,20 @@ final class ExponentialMovingAverage {
         live = parameters
     }
 
-    /// θ̄ ← d·θ̄ + (1 − d)·θ with θ the model's current parameters.
-    func update(from model: Model) {
+    /// The decay of update `step` (1 for the first): d, or less while fewer than about
+    /// 1 / (1 − d) steps have been taken, min(d, (1 + step) / (10 + step)) as TensorFlow's
+    /// `ExponentialMovingAverage(num_updates:)`. Without it θ̄ of a short run or a small set
+    /// would be mostly the initial weights.
+    func decay(atStep step: Int) -> Float {
+        min(decay, Float(1 + step) / Float(10 + step))
+    }
+
+    /// θ̄ ← d_t·θ̄ + (1 − d_t)·θ with θ the model's current parameters and d_t `decay(atStep:)`.
+    func update(from model: Model, step: Int) {
         let current = model.executor.parameters
         precondition(current.count == parameters.count)
-        let (decay, rest) = (decay, 1 - decay)
+        let decay = decay(atStep: step)
+        let rest = 1 - decay
         parameters.withUnsafeMutableBufferPointer { average in
             for index in 0..<average.count { average[index] = decay * average[index] + rest * current[index] }
         }

@@ -4,7 +4,7 @@ public enum Recipe: String, CaseIterable, Sendable {
     /// the defaults").
     case recommended
     /// The paper's settings (Huang et al. 2021, §3.1 and §3.5), as its Chest-2 experiment ran
-    /// them: the quarter-turn, flip and shift augmentation; three K-means groups per class with
+    /// them: a validation share drawn by image; the quarter-turn, flip and shift augmentation; three K-means groups per class with
     /// six images from each group in a batch of 36 (balanced); Adam at 1e-3 without weight
     /// decay; the learning rate times 0.3 after 20 epochs without training-loss improvement;
     /// early stopping on the validation loss after 30; the most probable class. (The paper's
@@ -16,6 +16,7 @@ public enum Recipe: String, CaseIterable, Sendable {
         var configuration = TrainingConfiguration()
         configuration.recipe = self
         guard self == .paper else { return configuration }
+        configuration.groupPattern = nil
         configuration.augment = .paper
         configuration.groupsPerClass = "3"
         configuration.batchMode = .balanced

@@ -37,7 +37,6 @@ struct ResolvedSettings {
             throw TrainingError.invalidOption(name: "--train", value: "(none)", expected: "a folder with one subfolder of JPEG images per class")
         }
         guard configuration.val != nil || configuration.valFraction > 0 else { throw TrainingError.noValidationSet }
-        _ = try configuration.patientGrouping()
         threads = configuration.threads ?? Self.defaultThreads
         runDirectory = configuration.runDir ?? Self.defaultRunDirectory(model: configuration.model, loss: configuration.loss)
         guard configuration.ema >= 0, configuration.ema < 1 else {

@@ -172,7 +172,7 @@ public final class Trainer {
             let losses = try training.step.run(localCount: localCount, labels: training.labels, globalCount: batch.count, context: context)
             if try stepIsFinite(losses, epoch: epoch, iteration: iteration, model: training.model, runDirectory: training.directory) {
                 training.optimizer.step(parameters: training.model.executor.parameters, gradients: training.model.executor.parameterGradients)
-                training.average?.update(from: training.model)
+                training.average?.update(from: training.model, step: training.optimizer.stepCount)
                 progress.add(losses)
             }
             training.state.globalStep += 1
@@ -292,8 +292,10 @@ public final class Trainer {
             dataset.classNames.count, dataset.classNames.joined(separator: ", "), train.count, validation.count,
             test.map { ", test \($0.count)" } ?? "", Date().timeIntervalSince(decodeStart)))
         if let patients = dataset.patients {
-            display?.message("patients: train \(patients.trainPatientsPerClass.map(String.init).joined(separator: "/")), "
-                + "validation \(patients.validationPatientsPerClass.map(String.init).joined(separator: "/")) per class")
+            display?.message(patients.namedNoTrainingPatient
+                ? "patients: no training file name matched --group-pattern \(configuration.groupPattern ?? ""): every image is its own patient"
+                : "patients: train \(patients.trainPatientsPerClass.map(String.init).joined(separator: "/")), "
+                    + "validation \(patients.validationPatientsPerClass.map(String.init).joined(separator: "/")) per class")
         }
         let (assignment, reused) = try clusters(for: train, runDirectory: runDirectory)
         let sampler = try ClusterBatchSampler(

@@ -2,9 +2,9 @@ import Data
 import Foundation
 
 extension TrainingConfiguration {
-    /// The grouping `--group-pattern` or `--groups` asks for; nil for neither.
-    public func patientGrouping() throws(GroupingError) -> PatientGrouping? {
-        try PatientGrouping(pattern: groupPattern, file: groups)
+    /// The grouping `--groups` or `--group-pattern` asks for; nil for every image its own patient.
+    public func patientGrouping() -> PatientGrouping? {
+        PatientGrouping(pattern: groupPattern, file: groups)
     }
 
     /// The run's folders and split, as every run with these options sees them: the same

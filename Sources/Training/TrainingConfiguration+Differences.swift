@@ -31,11 +31,18 @@ extension TrainingConfiguration {
     /// from its config.yaml, computes: a resumed run must reach the weights an uninterrupted
     /// one would, and a checkpoint taken inside an epoch only fits the epoch it came from.
     public func checkContinued(by continuation: TrainingConfiguration, runDirectory: String) throws {
-        let changed = try differences(from: continuation, ignoring: Self.optionsChangeableOnResume)
+        // The cosine schedule spans --epochs: other epochs would change the rates of the
+        // epochs still to run from those the run started with.
+        let changeable = lrSchedule == .cosine ? Self.optionsChangeableOnResume.subtracting(["epochs"]) : Self.optionsChangeableOnResume
+        let changed = try differences(from: continuation, ignoring: changeable)
         guard changed.isEmpty else {
             throw TrainingError.resumeChangesOptions(
-                runDirectory: runDirectory, changes: changed.map { "--\($0.option) \($0.mine) → \($0.theirs)" },
-                changeable: Self.optionsChangeableOnResume.subtracting(["run-dir"]).sorted().map { "--\($0)" })
+                runDirectory: runDirectory,
+                changes: changed.map { change in
+                    let why = change.option == "epochs" ? " (the cosine schedule spans --epochs)" : ""
+                    return "--\(change.option) \(change.mine) → \(change.theirs)\(why)"
+                },
+                changeable: changeable.subtracting(["run-dir"]).sorted().map { "--\($0)" })
         }
     }
 

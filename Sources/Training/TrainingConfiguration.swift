@@ -5,7 +5,8 @@ import Networks
 import Support
 import Yams
 
-/// Every option of a training run, typed, with the paper's defaults (docs/method.md).
+/// Every option of a training run, typed, with the defaults of the `recommended` recipe
+/// (`Recipe`; docs/method.md).
 ///
 /// This is the one declaration of the options. A property's name in kebab-case is the
 /// option's name everywhere: on the command line (`imageSize` is `--image-size`, the name
@@ -21,20 +22,21 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var train: String = ""
     public var val: String?
     public var valFraction: Double = 0.1
-    /// A regular expression whose first capture group names an image's patient, or `kermany`;
-    /// nil: every image its own patient.
-    public var groupPattern: String?
+    /// A regular expression whose first capture group names an image's patient, `kermany`, or
+    /// `none` (as nil): every image its own patient. Kermany's names by default: a pattern that
+    /// matches no file name groups nothing.
+    public var groupPattern: String? = "kermany"
     /// A CSV of `path,group` rows naming each image's patient.
     public var groups: String?
     public var test: String?
     public var imageSize: Int = 128
     public var channels: Int = 1
-    public var augment: AugmentationKind = .none
+    public var augment: AugmentationKind = .radiograph
     public var skipBad: Bool = false
     public var maxImagePixels: Int = JPEG.defaultMaximumPixels
     public var skipNonfinite: Bool = false
     public var groupsPerClass: String = "2"
-    public var batchMode: BatchMode = .ratio
+    public var batchMode: BatchMode = .classBalanced
 
     // Model and loss
     public var model: NetworkKind = NetworkKind(rawValue: "mobilenetv3-small")!
@@ -52,13 +54,13 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var weightDecay: Double = 0
     public var momentum: Double = 0.9
     public var batch: Int = 36
-    public var epochs: Int = 400
+    public var epochs: Int = 60
     public var lrFactor: Double = 0.3
     public var lrPatience: Int = 20
     public var minLr: Double = 1e-8
     public var earlyStoppingPatience: Int = 30
     public var earlyStoppingMinDelta: Double = 1e-4
-    public var earlyStoppingMetric: EarlyStoppingMetric = .loss
+    public var earlyStoppingMetric: EarlyStoppingMetric = .balancedAccuracy
     public var decisionThreshold: DecisionThreshold = .argmax
     /// Test-time augmentation of the final report and the saved model (`TestTimeAugmentation`).
     public var tta: Bool = false
@@ -66,8 +68,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var iterationsPerEpoch: Int?
     /// Decay of the parameters' exponential moving average, validated and saved instead of the
     /// live weights; 0 is off.
-    public var ema: Double = 0
-    public var lrSchedule: LearningRateSchedule = .plateau
+    public var ema: Double = 0.99
+    public var lrSchedule: LearningRateSchedule = .cosine
     /// Epochs of linear warm-up before the cosine decay (`--lr-schedule cosine` only).
     public var warmupEpochs: Int = 0
 
@@ -84,6 +86,19 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
 
     /// The defaults.
     public init() {}
+
+    /// What a config.yaml that lacks an option meant when it was written: it comes from a run
+    /// started before the option existed, which ran without it. A resumed run reads its
+    /// config.yaml over these, so it continues as it began.
+    public static let savedRunBase: TrainingConfiguration = {
+        var base = TrainingConfiguration()
+        base.recipe = .paper
+        base.groupPattern = nil
+        base.earlyStoppingMetric = .loss
+        base.decisionThreshold = .argmax
+        base.tta = false
+        return base
+    }()
 }
 
 // MARK: - Names

@@ -15,7 +15,7 @@ import Training
         "--groups-per-class", "2,3",
         "--batch-mode", "balanced",
         "--margin", "0.5", "--lambda", "0.5", "--bst-square", "plain",
-        "--recipe", "paper", "--label-smoothing", "0.1", "--ema", "0.99", "--lr-schedule", "cosine", "--warmup-epochs", "2",
+        "--recipe", "paper", "--label-smoothing", "0.1", "--ema", "0.9", "--lr-schedule", "plateau", "--warmup-epochs", "2",
         "--optimizer", "sgd", "--lr", "0.01", "--weight-decay", "1e-4", "--momentum", "0.8", "--batch", "24",
         "--epochs", "5", "--iterations-per-epoch", "7", "--lr-factor", "0.5", "--lr-patience", "3", "--min-lr", "1e-6",
         "--early-stopping-patience", "4", "--early-stopping-min-delta", "0.01", "--early-stopping-metric", "auc",
@@ -56,7 +56,7 @@ import Training
         func augment(_ arguments: [String]) throws -> AugmentationKind {
             try TrainCommand.parse(arguments).resolvedConfiguration().augment
         }
-        #expect(try augment([]) == .none)
+        #expect(try augment([]) == .radiograph)
         #expect(try augment(["--augment"]) == .paper)
         #expect(try augment(["--augment", "--lr", "0.1"]) == .paper)
         #expect(try augment(["--augment", "radiograph"]) == .radiograph)

@@ -55,12 +55,14 @@ import Testing
         }
     }
 
-    @Test func optionsNameOneGroupingAndKermanyByName() throws {
-        #expect(try PatientGrouping(pattern: nil, file: nil) == nil)
-        #expect(try PatientGrouping(pattern: "kermany", file: nil) == .pattern(PatientGroups.kermanyPattern))
-        #expect(try PatientGrouping(pattern: "(x)", file: nil) == .pattern("(x)"))
-        #expect(try PatientGrouping(pattern: nil, file: "g.csv") == .listed(URL(fileURLWithPath: "g.csv")))
-        #expect(throws: GroupingError.bothGroupings) { try PatientGrouping(pattern: "(x)", file: "g.csv") }
+    @Test func optionsNameOneGroupingKermanyAndNoneByName() throws {
+        #expect(PatientGrouping(pattern: nil, file: nil) == nil)
+        #expect(PatientGrouping(pattern: "none", file: nil) == nil)
+        #expect(PatientGrouping(pattern: "kermany", file: nil) == .pattern(PatientGroups.kermanyPattern))
+        #expect(PatientGrouping(pattern: "(x)", file: nil) == .pattern("(x)"))
+        #expect(PatientGrouping(pattern: nil, file: "g.csv") == .listed(URL(fileURLWithPath: "g.csv")))
+        // A file names patients outright, so it replaces the pattern, which has a default.
+        #expect(PatientGrouping(pattern: "kermany", file: "g.csv") == .listed(URL(fileURLWithPath: "g.csv")))
     }
 
     @Test func aGroupsFileThatIsNotARegularFileIsRefused() {

@@ -5,7 +5,9 @@
 source "$(dirname "$0")/lib.sh"
 
 "$bstrain" synth "$work/data" --images-per-class 32 >/dev/null
-common=(--model tiny --loss ce+bst --train "$work/data/train" --val "$work/data/val" --image-size 64
+# The paper's recipe: its plateau schedule lets --epochs grow on resume (a cosine one spans
+# --epochs, so a resume may not change them).
+common=(--recipe paper --model tiny --loss ce+bst --train "$work/data/train" --val "$work/data/val" --image-size 64
         --batch 8 --threads 1 --log-format quiet --augment)
 
 same_weights() {  # same_weights RUN_A RUN_B TOLERANCE

@@ -47,7 +47,7 @@ import Testing
         let optimizer = Adam(parameterCount: model.parameterCount)
         let average = ExponentialMovingAverage(decay: 0.9, startingFrom: model)
         optimizer.step(parameters: model.executor.parameters, gradients: model.executor.parameters)
-        average.update(from: model)
+        average.update(from: model, step: optimizer.stepCount)
         try Checkpoint.write(to: path, model: model, optimizer: optimizer, average: average, state: Self.state())
 
         let restored = try Self.model()

@@ -19,8 +19,12 @@ import Testing
         }
     }
 
-    @Test func theDefaultsTurnEveryLeverOff() throws {
-        let settings = try ResolvedSettings(configuration { _ in }, worldSize: 1)
+    @Test func theRecommendedRecipeAveragesAndFollowsTheCosineAndThePaperRecipeTurnsEveryLeverOff() throws {
+        let recommended = try ResolvedSettings(configuration { _ in }, worldSize: 1)
+        #expect(recommended.averageDecay == 0.99 && recommended.cosineSchedule?.warmupEpochs == 0)
+        var paper = Recipe.paper.configuration
+        paper.train = "data/train"
+        let settings = try ResolvedSettings(paper, worldSize: 1)
         #expect(settings.averageDecay == nil && settings.cosineSchedule == nil && settings.loss.labelSmoothing == 0)
     }
 
@@ -36,7 +40,7 @@ import Testing
     }
 
     @Test func warmUpComesWithTheCosineScheduleAndLeavesEpochsToDecay() throws {
-        #expect(message { $0.warmupEpochs = 3 }?.contains("--warmup-epochs 3") == true)
+        #expect(message { $0.lrSchedule = .plateau; $0.warmupEpochs = 3 }?.contains("--warmup-epochs 3") == true)
         #expect(message { $0.lrSchedule = .cosine; $0.epochs = 5; $0.warmupEpochs = 5 }?.contains("--warmup-epochs 5") == true)
         #expect(message { $0.lrSchedule = .cosine; $0.minLr = 0.1 }?.contains("--min-lr") == true)
         let schedule = try ResolvedSettings(configuration { $0.lrSchedule = .cosine; $0.epochs = 5; $0.warmupEpochs = 1 }, worldSize: 1)

@@ -85,14 +85,15 @@ import Training
             recipe: recommended
             train: data/train
             val-fraction: 1e-1
+            group-pattern: kermany
             image-size: 128
             channels: 1
-            augment: none
+            augment: radiograph
             skip-bad: false
             max-image-pixels: 89478485
             skip-nonfinite: false
             groups-per-class: '2'
-            batch-mode: ratio
+            batch-mode: class-balanced
             model: mobilenetv3-small
             loss: ce+bst
             lambda: 1e+0
@@ -103,24 +104,23 @@ import Training
             weight-decay: 0e+0
             momentum: 9e-1
             batch: 36
-            epochs: 400
+            epochs: 60
             lr-factor: 3e-1
             lr-patience: 20
             min-lr: 1e-08
             early-stopping-patience: 30
             early-stopping-min-delta: 1e-4
-            early-stopping-metric: loss
+            early-stopping-metric: balanced-accuracy
             decision-threshold: argmax
             tta: false
-            ema: 0e+0
-            lr-schedule: plateau
+            ema: 9.9e-1
+            lr-schedule: cosine
             warmup-epochs: 0
             seed: 1
             sync-bn: false
             bucket-mb: 4e+0
             log-format: text
             val: null
-            group-pattern: null
             groups: null
             test: null
             margin: null
@@ -228,7 +228,7 @@ import Training
 
 @Suite struct ResumeRuleTests {
     @Test func aResumeMayChangeHowLongAndHowARunExecutesButNotWhatItComputes() throws {
-        var saved = TrainingConfiguration()
+        var saved = Recipe.paper.configuration
         saved.train = "data/train"
         var continued = saved
         continued.epochs = 800
@@ -249,5 +249,18 @@ import Training
         } catch {
             #expect("\(error)".contains("cannot change --batch 36 → 32"))
         }
+    }
+
+    /// The cosine schedule spans --epochs, so its rates after the resume would change.
+    @Test func aCosineRunKeepsItsEpochs() throws {
+        var saved = TrainingConfiguration()
+        saved.train = "data/train"
+        #expect(saved.lrSchedule == .cosine)
+        var longer = saved
+        longer.epochs = saved.epochs + 10
+        #expect { try saved.checkContinued(by: longer, runDirectory: "runs/a") } throws: { "\($0)".contains("--epochs") }
+        var faster = saved
+        faster.threads = 2
+        try saved.checkContinued(by: faster, runDirectory: "runs/a")
     }
 }
