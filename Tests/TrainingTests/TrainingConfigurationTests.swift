@@ -12,6 +12,21 @@ import Training
         return path
     }
 
+    /// A run started before --group-pattern, --early-stopping-metric, --decision-threshold and
+    /// --tta existed wrote a config.yaml without them, and ran as they are when off.
+    @Test func aSavedRunWithoutTheNewerOptionsResumesWithThemOff() throws {
+        var old = Recipe.paper.configuration
+        old.train = "data/train"
+        let text = try old.yaml().split(separator: "\n").filter { line in
+            !["recipe:", "group-pattern:", "early-stopping-metric:", "decision-threshold:", "tta:"].contains { line.hasPrefix($0) }
+        }.joined(separator: "\n")
+        let path = try temporaryFile(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let saved = try TrainingConfiguration.load(yamlFile: path, over: .savedRunBase)
+        #expect(saved.groupPattern == nil && saved.earlyStoppingMetric == .loss && saved.decisionThreshold == .argmax && !saved.tta)
+        #expect(try TrainingConfiguration.load(yamlFile: path).groupPattern == "kermany")
+    }
+
     @Test func aPartialYAMLFileKeepsTheOtherDefaults() throws {
         let path = try temporaryFile("model: shufflenetv2\nbatch: 24\ngroups-per-class: 3\nsync-bn: true\nlr: 0.01\nval: null\n")
         defer { try? FileManager.default.removeItem(atPath: path) }
