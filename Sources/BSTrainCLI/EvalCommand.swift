@@ -47,7 +47,7 @@ struct EvalCommand: ParsableCommand {
         print(trained.summary)
         print("test: \(test), \(cache.count) images")
         print("")
-        for line in metricsLines(report.metrics) { print(line) }
+        for line in metricsLines(report.metrics, intervals: report.intervals) { print(line) }
         if let out {
             try report.write(to: out)
             print("")
@@ -55,25 +55,39 @@ struct EvalCommand: ParsableCommand {
         }
     }
 
-    /// Per-class SEN, SPE and AUC with their means, ACC and AUC, then the confusion matrix.
-    private func metricsLines(_ metrics: ClassificationMetrics) -> [String] {
+    /// Per-class SEN, SPE and AUC with their 95% intervals (Wilson for SEN and SPE, DeLong for
+    /// AUC) and the means, then ACC and AUC with theirs, then the confusion matrix.
+    private func metricsLines(_ metrics: ClassificationMetrics, intervals: MetricIntervals) -> [String] {
         func format(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "n/a" }
+        func format(_ value: Double?, _ interval: ConfidenceInterval?) -> String {
+            format(value) + (interval.map { " \($0)" } ?? "")
+        }
         let matrix = metrics.confusionMatrix
-        var perClass = [["class", "images", "SEN", "SPE", "AUC"]]
+        var perClass = [["class", "images", "SEN [95% CI]", "SPE [95% CI]", "AUC [95% CI]"]]
         for (index, name) in metrics.classNames.enumerated() {
+            let classIntervals = intervals.perClass[name]
             perClass.append([
-                name, "\(matrix.support(of: index))", format(metrics.sensitivity[index]),
-                format(metrics.specificity[index]), format(metrics.classAUC[index]),
+                name, "\(matrix.support(of: index))",
+                format(metrics.sensitivity[index], classIntervals?.sensitivity.wilson),
+                format(metrics.specificity[index], classIntervals?.specificity.wilson),
+                format(metrics.classAUC[index], classIntervals?.auc.delong),
             ])
         }
-        perClass.append(["mean", "\(matrix.sampleCount)", format(metrics.meanSensitivity), format(metrics.meanSpecificity), ""])
+        perClass.append([
+            "mean", "\(matrix.sampleCount)", format(metrics.meanSensitivity, intervals.meanSensitivity.bootstrap),
+            format(metrics.meanSpecificity, intervals.meanSpecificity.bootstrap), "",
+        ])
         var confusion = [["true \\ predicted"] + metrics.classNames]
         for (index, name) in metrics.classNames.enumerated() {
             confusion.append([name] + matrix.rows[index].map { "\($0)" })
         }
+        let aucKind = metrics.classNames.count > 2 ? "macro-average of one-vs-rest" : "\(metrics.classNames[1]) positive"
         return textTable(perClass)
-            + ["", "ACC \(format(metrics.accuracy))  AUC \(format(metrics.auc))"
-                + (metrics.classNames.count > 2 ? " (macro-average of one-vs-rest)" : " (\(metrics.classNames[1]) positive)"), ""]
+            + ["",
+               "ACC \(format(metrics.accuracy, intervals.accuracy.wilson)) (Wilson), \(intervals.accuracy.bootstrap.map { "\($0)" } ?? "n/a") (bootstrap)",
+               "AUC \(format(metrics.auc, intervals.auc.delong)) (DeLong; \(aucKind))",
+               "95% intervals: SEN, SPE by Wilson; means by stratified bootstrap (\(intervals.bootstrap.resamples) resamples, seed \(intervals.bootstrap.seed)); AUC by DeLong",
+               ""]
             + textTable(confusion)
     }
 }

@@ -10,6 +10,8 @@ public struct SplitReport {
     public let classNames: [String]
     public let evaluation: Evaluation
     public let metrics: ClassificationMetrics
+    /// 95% intervals of every metric (Wilson, bootstrap, DeLong).
+    public let intervals: MetricIntervals
     /// One per class; nil where the class is absent from the labels or is every label.
     public let curves: [ROCCurve?]
 
@@ -20,6 +22,7 @@ public struct SplitReport {
         self.evaluation = evaluation
         metrics = try ClassificationMetrics(
             probabilities: evaluation.probabilities, labels: evaluation.labels, classNames: classNames, rule: rule)
+        intervals = MetricIntervals(metrics: metrics, probabilities: evaluation.probabilities, labels: evaluation.labels, rule: rule)
         curves = try ROCCurve.oneVsRest(probabilities: evaluation.probabilities, labels: evaluation.labels, classCount: classNames.count)
     }
 
@@ -71,10 +74,34 @@ public struct SplitReport {
         } catch {
             throw ReportError.cannotCreateFolder(path: folder, reason: error.localizedDescription)
         }
-        try AtomicFile.write(try ClassificationMetrics.jsonData(bySplit: [split: metrics]), to: "\(folder)/metrics.json")
+        try AtomicFile.write(try Self.metricsJSON([self]), to: "\(folder)/metrics.json")
         try AtomicFile.write(ROCCurve.csv([(split, classNames, curves)]), to: "\(folder)/roc.csv")
         try AtomicFile.write(rocPlot, to: "\(folder)/roc.svg")
         try AtomicFile.write(confusionPlot, to: "\(folder)/confusion.svg")
         if let embeddingPlot { try AtomicFile.write(embeddingPlot, to: "\(folder)/embeddings-pca.svg") }
+    }
+
+    /// metrics.json: per split, the keys `ClassificationMetrics` writes, unchanged, plus
+    /// `intervals` (`MetricIntervals`); keys sorted so the file is stable from run to run.
+    public static func metricsJSON(_ reports: [SplitReport]) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(Dictionary(uniqueKeysWithValues: reports.map { ($0.split, ReportedSplit(report: $0)) }))
+    }
+}
+
+/// One split's entry in metrics.json. Its metrics and its evidence share one JSON object, so
+/// readers of the original keys (`ClassificationMetrics`'s decoder, scripts) are unaffected.
+private struct ReportedSplit: Encodable {
+    let report: SplitReport
+
+    private enum CodingKeys: String, CodingKey {
+        case intervals
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try report.metrics.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(report.intervals, forKey: .intervals)
     }
 }

@@ -61,4 +61,24 @@ import Testing
             #expect(try String(contentsOfFile: "\(folder)/\(figure)", encoding: .utf8).contains("</svg>"))
         }
     }
+
+    /// metrics.json keeps every key ClassificationMetrics writes, with the same values, and
+    /// adds the intervals beside them.
+    @Test func metricsJSONAddsIntervalsBesideTheOriginalKeys() throws {
+        let report = try SplitReport(
+            split: "test", evaluation: Self.evaluation(probabilities: Self.binaryProbabilities, labels: Self.binaryLabels),
+            classNames: ["normal", "pneumonia"])
+        let original = try #require(JSONSerialization.jsonObject(
+            with: ClassificationMetrics.jsonData(bySplit: ["test": report.metrics])) as? [String: [String: Any]])["test"]
+        let written = try #require(JSONSerialization.jsonObject(
+            with: SplitReport.metricsJSON([report])) as? [String: [String: Any]])["test"]
+        let originalKeys = try #require(original).keys.sorted()
+        #expect(try #require(written).keys.sorted() == (originalKeys + ["intervals"]).sorted())
+        for key in originalKeys {
+            #expect((written?[key] as? NSObject) == (original?[key] as? NSObject), "\(key) changed")
+        }
+        let decoded = try JSONDecoder().decode([String: ClassificationMetrics].self, from: SplitReport.metricsJSON([report]))
+        #expect(decoded["test"] == report.metrics)
+        #expect(written?["intervals"] is [String: Any])
+    }
 }

@@ -1,0 +1,111 @@
+/// 95% intervals for every metric `ClassificationMetrics` reports, each by the methods that
+/// suit it:
+/// - ACC, and each class's SEN and SPE, are proportions of images: Wilson score intervals
+///   (`WilsonInterval.swift`) and the stratified bootstrap;
+/// - mean SEN and mean SPE are averages of proportions: the bootstrap only;
+/// - AUCs: DeLong's interval (`DeLong.swift`), per class one-vs-rest, and for the reported AUC
+///   either the positive class's (two classes) or the macro average's (more), whose variance
+///   comes from the per-class placements stratified by true class.
+/// A method whose interval is undefined (a class absent from the labels, a single image of a
+/// class for DeLong) is left out of that metric's entry.
+public struct MetricIntervals: Codable, Equatable, Sendable {
+    /// The intervals of one metric, by method.
+    public struct Estimates: Codable, Equatable, Sendable {
+        public var wilson: ConfidenceInterval?
+        public var bootstrap: ConfidenceInterval?
+        public var delong: ConfidenceInterval?
+    }
+
+    public struct PerClass: Codable, Equatable, Sendable {
+        public let sensitivity: Estimates
+        public let specificity: Estimates
+        public let auc: Estimates
+    }
+
+    /// How the bootstrap intervals were drawn, so a reader can reproduce them.
+    public struct BootstrapSettings: Codable, Equatable, Sendable {
+        public let resamples: Int
+        public let seed: UInt64
+    }
+
+    public let level: Double
+    public let bootstrap: BootstrapSettings
+    public let accuracy: Estimates
+    public let auc: Estimates
+    public let meanSensitivity: Estimates
+    public let meanSpecificity: Estimates
+    /// Keyed by class name, as `per_class` in metrics.json.
+    public let perClass: [String: PerClass]
+
+    private enum CodingKeys: String, CodingKey {
+        case level, bootstrap, accuracy, auc
+        case meanSensitivity = "mean_sensitivity"
+        case meanSpecificity = "mean_specificity"
+        case perClass = "per_class"
+    }
+
+    /// - Parameters:
+    ///   - metrics: the point estimates, computed from the same `probabilities` ((N, C)
+    ///     row-major) and `labels` with `rule`.
+    ///   - bootstrap: resamples and seed of the bootstrap intervals.
+    public init(
+        metrics: ClassificationMetrics, probabilities: [Float], labels: [Int], rule: DecisionRule = .argmax,
+        bootstrap: StratifiedBootstrap = StratifiedBootstrap()
+    ) {
+        let classNames = metrics.classNames
+        let classCount = classNames.count
+        let matrix = metrics.confusionMatrix
+        let predicted = rule.predictedClasses(probabilities, classCount: classCount)
+
+        // Bootstrap: statistics in the order ACC, mean SEN, mean SPE, SEN per class, SPE per class.
+        let resampled = bootstrap.intervals(strata: labels, statisticCount: 3 + 2 * classCount) { indices in
+            let resample = ClassificationMetrics(
+                classNames: classNames,
+                confusionMatrix: ConfusionMatrix(
+                    trueClasses: indices.map { labels[$0] }, predictedClasses: indices.map { predicted[$0] }, classCount: classCount),
+                classAUC: Array(repeating: nil, count: classCount))
+            return [resample.accuracy, resample.meanSensitivity, resample.meanSpecificity] + resample.sensitivity + resample.specificity
+        }
+
+        let classAUCs = (0..<classCount).map { classIndex in
+            DeLongAUC(scores: (0..<labels.count).map { probabilities[$0 * classCount + classIndex] }, isPositive: labels.map { $0 == classIndex })
+        }
+        let reportedAUC: ConfidenceInterval?
+        if classCount == 2 {
+            reportedAUC = classAUCs[1]?.interval
+        } else {
+            reportedAUC = macroAUCInterval(classAUCs.compactMap { $0 }, labels: labels)
+        }
+
+        level = 0.95
+        self.bootstrap = BootstrapSettings(resamples: bootstrap.resamples, seed: bootstrap.seed)
+        accuracy = Estimates(
+            wilson: .wilson(successes: matrix.correctCount, trials: matrix.sampleCount), bootstrap: resampled[0])
+        meanSensitivity = Estimates(bootstrap: resampled[1])
+        meanSpecificity = Estimates(bootstrap: resampled[2])
+        auc = Estimates(delong: reportedAUC)
+        perClass = Dictionary(uniqueKeysWithValues: classNames.indices.map { index in
+            let truePositives = matrix.truePositives(of: index)
+            let trueNegatives = matrix.trueNegatives(of: index)
+            return (classNames[index], PerClass(
+                sensitivity: Estimates(
+                    wilson: .wilson(successes: truePositives, trials: truePositives + matrix.falseNegatives(of: index)),
+                    bootstrap: resampled[3 + index]),
+                specificity: Estimates(
+                    wilson: .wilson(successes: trueNegatives, trials: trueNegatives + matrix.falsePositives(of: index)),
+                    bootstrap: resampled[3 + classCount + index]),
+                auc: Estimates(delong: classAUCs[index]?.interval)))
+        })
+    }
+}
+
+/// The macro AUC (the mean of the defined one-vs-rest AUCs, as `ClassificationMetrics.auc`)
+/// ± 1.96 standard errors, its variance from the per-class placements with the true classes
+/// as strata (`DeLongAUC.variance(of:strata:)`).
+private func macroAUCInterval(_ classAUCs: [DeLongAUC], labels: [Int]) -> ConfidenceInterval? {
+    guard !classAUCs.isEmpty else { return nil }
+    let weight = 1 / Double(classAUCs.count)
+    let macro = classAUCs.reduce(0.0) { $0 + weight * $1.auc }
+    return DeLongAUC.variance(of: classAUCs.map { (weight, $0) }, strata: labels)
+        .map { ConfidenceInterval(estimate: macro, standardError: $0.squareRoot()) }
+}
