@@ -41,6 +41,25 @@ public struct DeLongAUC: Sendable {
         self.negativeCount = negativeCount
     }
 
+    /// One AUC per class, scoring the samples by that class's probability with the class as
+    /// positive (as `ROCCurve.oneVsRest`); nil for a class absent from the labels or every label.
+    /// `probabilities` is (N, classCount) row-major.
+    public static func oneVsRest(probabilities: [Float], labels: [Int], classCount: Int) -> [DeLongAUC?] {
+        (0..<classCount).map { classIndex in
+            DeLongAUC(
+                scores: labels.indices.map { probabilities[$0 * classCount + classIndex] },
+                isPositive: labels.map { $0 == classIndex })
+        }
+    }
+
+    /// The terms of the macro AUC, the mean of the defined one-vs-rest AUCs (as
+    /// `ClassificationMetrics.auc` for more than two classes), for `variance(of:strata:)` with
+    /// the true classes as strata.
+    public static func macroAverageTerms(_ classAUCs: [DeLongAUC?]) -> [(weight: Double, auc: DeLongAUC)] {
+        let defined = classAUCs.compactMap { $0 }
+        return defined.map { (1 / Double(defined.count), $0) }
+    }
+
     /// DeLong's variance S10/m + S01/n; nil with a single positive or negative, whose sample
     /// variance is undefined.
     public var variance: Double? {

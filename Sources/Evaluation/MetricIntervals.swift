@@ -67,15 +67,8 @@ public struct MetricIntervals: Codable, Equatable, Sendable {
             return [resample.accuracy, resample.meanSensitivity, resample.meanSpecificity] + resample.sensitivity + resample.specificity
         }
 
-        let classAUCs = (0..<classCount).map { classIndex in
-            DeLongAUC(scores: (0..<labels.count).map { probabilities[$0 * classCount + classIndex] }, isPositive: labels.map { $0 == classIndex })
-        }
-        let reportedAUC: ConfidenceInterval?
-        if classCount == 2 {
-            reportedAUC = classAUCs[1]?.interval
-        } else {
-            reportedAUC = macroAUCInterval(classAUCs.compactMap { $0 }, labels: labels)
-        }
+        let classAUCs = DeLongAUC.oneVsRest(probabilities: probabilities, labels: labels, classCount: classCount)
+        let reportedAUC = classCount == 2 ? classAUCs[1]?.interval : macroAUCInterval(classAUCs, labels: labels)
 
         level = 0.95
         self.bootstrap = BootstrapSettings(resamples: bootstrap.resamples, seed: bootstrap.seed)
@@ -99,13 +92,11 @@ public struct MetricIntervals: Codable, Equatable, Sendable {
     }
 }
 
-/// The macro AUC (the mean of the defined one-vs-rest AUCs, as `ClassificationMetrics.auc`)
-/// ± 1.96 standard errors, its variance from the per-class placements with the true classes
-/// as strata (`DeLongAUC.variance(of:strata:)`).
-private func macroAUCInterval(_ classAUCs: [DeLongAUC], labels: [Int]) -> ConfidenceInterval? {
-    guard !classAUCs.isEmpty else { return nil }
-    let weight = 1 / Double(classAUCs.count)
-    let macro = classAUCs.reduce(0.0) { $0 + weight * $1.auc }
-    return DeLongAUC.variance(of: classAUCs.map { (weight, $0) }, strata: labels)
-        .map { ConfidenceInterval(estimate: macro, standardError: $0.squareRoot()) }
+/// The macro AUC ± 1.96 standard errors, its variance from the per-class placements with the
+/// true classes as strata (`DeLongAUC.variance(of:strata:)`).
+private func macroAUCInterval(_ classAUCs: [DeLongAUC?], labels: [Int]) -> ConfidenceInterval? {
+    let terms = DeLongAUC.macroAverageTerms(classAUCs)
+    guard !terms.isEmpty else { return nil }
+    let macro = terms.reduce(0.0) { $0 + $1.weight * $1.auc.auc }
+    return DeLongAUC.variance(of: terms, strata: labels).map { ConfidenceInterval(estimate: macro, standardError: $0.squareRoot()) }
 }
