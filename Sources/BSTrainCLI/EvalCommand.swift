@@ -18,7 +18,9 @@ struct EvalCommand: ParsableCommand {
             the rest) and their means, ACC, and AUC (of the positive class for two classes, the macro \
             average of one-vs-rest AUCs for more), as in the paper's eqs. 9-11. With --out, writes \
             metrics.json and roc.csv (the layouts of a run directory, split "test") and the figures \
-            roc.svg, confusion.svg and embeddings-pca.svg.
+            roc.svg, confusion.svg, reliability.svg and embeddings-pca.svg. Every metric comes with its \
+            95% interval (Wilson and stratified bootstrap for SEN, SPE and ACC, DeLong for AUC); \
+            calibration is summarised by the expected calibration error (15 bins) and the Brier score.
             """)
 
     @OptionGroup var options: InferenceOptions
@@ -48,10 +50,14 @@ struct EvalCommand: ParsableCommand {
         print("test: \(test), \(cache.count) images")
         print("")
         for line in metricsLines(report.metrics, intervals: report.intervals) { print(line) }
+        print("")
+        print(String(
+            format: "calibration: ECE %.4f (%d equal-width confidence bins), Brier score %.4f",
+            report.calibration.expectedCalibrationError, report.calibration.bins.count, report.calibration.brierScore))
         if let out {
             try report.write(to: out)
             print("")
-            print("wrote metrics.json, roc.csv, roc.svg, confusion.svg and embeddings-pca.svg to \(out)")
+            print("wrote metrics.json, roc.csv, roc.svg, confusion.svg, reliability.svg and embeddings-pca.svg to \(out)")
         }
     }
 

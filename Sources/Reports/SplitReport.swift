@@ -12,6 +12,8 @@ public struct SplitReport {
     public let metrics: ClassificationMetrics
     /// 95% intervals of every metric (Wilson, bootstrap, DeLong).
     public let intervals: MetricIntervals
+    /// ECE, Brier score and the reliability bins of the probabilities.
+    public let calibration: Calibration
     /// One per class; nil where the class is absent from the labels or is every label.
     public let curves: [ROCCurve?]
 
@@ -23,6 +25,7 @@ public struct SplitReport {
         metrics = try ClassificationMetrics(
             probabilities: evaluation.probabilities, labels: evaluation.labels, classNames: classNames, rule: rule)
         intervals = MetricIntervals(metrics: metrics, probabilities: evaluation.probabilities, labels: evaluation.labels, rule: rule)
+        calibration = Calibration(probabilities: evaluation.probabilities, labels: evaluation.labels, classCount: classNames.count)
         curves = try ROCCurve.oneVsRest(probabilities: evaluation.probabilities, labels: evaluation.labels, classCount: classNames.count)
     }
 
@@ -55,6 +58,11 @@ public struct SplitReport {
             metrics.confusionMatrix, classNames: classNames, title: "Confusion matrix (\(split), normalised by true class)")
     }
 
+    /// reliability.svg: the reliability diagram of the probabilities, with ECE and Brier score.
+    public var reliabilityPlot: String {
+        ReliabilityPlot.svg(calibration, title: "Reliability diagram (\(split))")
+    }
+
     /// embeddings-pca.svg (figure 6); nil for fewer than two samples, which span no plane, and
     /// for an evaluation without embeddings (predictions pooled from several models).
     public var embeddingPlot: String? {
@@ -67,7 +75,7 @@ public struct SplitReport {
     }
 
     /// Writes metrics.json and roc.csv (the run directory's layouts, with this split alone),
-    /// roc.svg, confusion.svg and embeddings-pca.svg into `folder`, creating it if needed.
+    /// roc.svg, confusion.svg, reliability.svg and embeddings-pca.svg into `folder`, creating it if needed.
     public func write(to folder: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -78,11 +86,12 @@ public struct SplitReport {
         try AtomicFile.write(ROCCurve.csv([(split, classNames, curves)]), to: "\(folder)/roc.csv")
         try AtomicFile.write(rocPlot, to: "\(folder)/roc.svg")
         try AtomicFile.write(confusionPlot, to: "\(folder)/confusion.svg")
+        try AtomicFile.write(reliabilityPlot, to: "\(folder)/reliability.svg")
         if let embeddingPlot { try AtomicFile.write(embeddingPlot, to: "\(folder)/embeddings-pca.svg") }
     }
 
     /// metrics.json: per split, the keys `ClassificationMetrics` writes, unchanged, plus
-    /// `intervals` (`MetricIntervals`); keys sorted so the file is stable from run to run.
+    /// `intervals` (`MetricIntervals`) and `calibration` (`Calibration`); keys sorted so the file is stable from run to run.
     public static func metricsJSON(_ reports: [SplitReport]) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -96,12 +105,13 @@ private struct ReportedSplit: Encodable {
     let report: SplitReport
 
     private enum CodingKeys: String, CodingKey {
-        case intervals
+        case intervals, calibration
     }
 
     func encode(to encoder: any Encoder) throws {
         try report.metrics.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(report.intervals, forKey: .intervals)
+        try container.encode(report.calibration, forKey: .calibration)
     }
 }

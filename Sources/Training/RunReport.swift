@@ -29,6 +29,7 @@ struct RunReport {
         let shown = reports.last!
         try runDirectory.write(shown.rocPlot, to: "plots/roc.svg")
         try runDirectory.write(shown.confusionPlot, to: "plots/confusion.svg")
+        try runDirectory.write(shown.reliabilityPlot, to: "plots/reliability.svg")
         if let embeddingPlot = shown.embeddingPlot { try runDirectory.write(embeddingPlot, to: "plots/embeddings-pca.svg") }
 
         for report in reports {

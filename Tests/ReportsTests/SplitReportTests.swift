@@ -57,7 +57,7 @@ import Testing
         #expect(metrics == ["test": report.metrics])
         let roc = try String(contentsOfFile: "\(folder)/roc.csv", encoding: .utf8)
         #expect(roc.hasPrefix("split,class,threshold,fpr,tpr\ntest,normal,inf,0.0,0.0\n"))
-        for figure in ["roc.svg", "confusion.svg", "embeddings-pca.svg"] {
+        for figure in ["roc.svg", "confusion.svg", "reliability.svg", "embeddings-pca.svg"] {
             #expect(try String(contentsOfFile: "\(folder)/\(figure)", encoding: .utf8).contains("</svg>"))
         }
     }
@@ -73,7 +73,7 @@ import Testing
         let written = try #require(JSONSerialization.jsonObject(
             with: SplitReport.metricsJSON([report])) as? [String: [String: Any]])["test"]
         let originalKeys = try #require(original).keys.sorted()
-        #expect(try #require(written).keys.sorted() == (originalKeys + ["intervals"]).sorted())
+        #expect(try #require(written).keys.sorted() == (originalKeys + ["calibration", "intervals"]).sorted())
         for key in originalKeys {
             #expect((written?[key] as? NSObject) == (original?[key] as? NSObject), "\(key) changed")
         }
