@@ -80,7 +80,7 @@ let package = Package(
         // Fixtures (Scripts/make-evidence-fixtures) are read through #filePath, as LossesTests' are.
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Engine", "Support"], exclude: ["Fixtures"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Evaluation"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Data", "Engine", "Networks"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Data", "Engine", "Evaluation", "Networks"]),
         .testTarget(
             name: "TrainingTests",
             dependencies: ["Training", "Data", "Distributed", "Engine", "Evaluation", "Losses", "Networks", "Support"]),

@@ -181,6 +181,13 @@ struct OptimizationOptions: TrainingOptionGroup {
         validation split; stored in weights/best.safetensors and used by the final report, predict and eval).
         """, default: \.decisionThreshold))
     var decisionThreshold: DecisionThreshold?
+    @Flag(inversion: .prefixedNo, help: .training("""
+        Temperature scaling: divide the logits by one temperature fitted on the validation split with the best \
+        weights (minimum negative log-likelihood), so the probabilities are as sure as they are right; the class \
+        each image gets does not change. Stored in weights/best.safetensors and used by the final report, predict \
+        and eval.
+        """, default: \.calibrate))
+    var calibrate: Bool?
 }
 
 /// How the run executes: randomness, threads, ranks, progress.

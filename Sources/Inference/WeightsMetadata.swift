@@ -18,10 +18,13 @@ public struct WeightsMetadata: Equatable, Sendable {
     /// How `predict` and `eval` read a class from the probabilities: a threshold on p(class 1)
     /// chosen on validation (`--decision-threshold youden`), or the most probable class.
     public let decisionRule: DecisionRule
+    /// The temperature fitted on validation (`--calibrate`), applied to the probabilities by
+    /// `predict` and `eval`; nil: the network's own softmax.
+    public let temperatureScaling: TemperatureScaling?
 
     public init(
         network: NetworkKind, loss: String?, classNames: [String], imageSize: Int, channels: Int, epoch: Int?,
-        decisionRule: DecisionRule = .argmax
+        decisionRule: DecisionRule = .argmax, temperatureScaling: TemperatureScaling? = nil
     ) {
         self.network = network
         self.loss = loss
@@ -30,6 +33,7 @@ public struct WeightsMetadata: Equatable, Sendable {
         self.channels = channels
         self.epoch = epoch
         self.decisionRule = decisionRule
+        self.temperatureScaling = temperatureScaling
     }
 
     /// The metadata key under which a checkpoint keeps its training state: a file that has it
@@ -82,9 +86,16 @@ public struct WeightsMetadata: Equatable, Sendable {
             }
             decisionRule = .threshold(threshold)
         }
+        var temperatureScaling: TemperatureScaling?
+        if let text = metadata["temperature"] {
+            guard let temperature = Double(text), temperature.isFinite, temperature > 0 else {
+                throw invalid("temperature", "a positive number")
+            }
+            temperatureScaling = TemperatureScaling(temperature: temperature)
+        }
         self.init(
             network: network, loss: metadata["loss"], classNames: classNames, imageSize: imageSize, channels: channels, epoch: epoch,
-            decisionRule: decisionRule)
+            decisionRule: decisionRule, temperatureScaling: temperatureScaling)
     }
 
     /// The metadata to write beside the tensors, read back by `init(_:path:)`.
@@ -97,6 +108,7 @@ public struct WeightsMetadata: Equatable, Sendable {
         entries["loss"] = loss
         entries["epoch"] = epoch.map { "\($0)" }
         if case .threshold(let threshold) = decisionRule { entries["decision_threshold"] = "\(threshold)" }
+        entries["temperature"] = temperatureScaling.map { "\($0.temperature)" }
         return entries
     }
 }

@@ -40,6 +40,7 @@ public enum Recipe: String, CaseIterable, Sendable {
         configuration.earlyStoppingMetric = .loss
         configuration.ema = 0
         configuration.decisionThreshold = .argmax
+        configuration.calibrate = false
         return configuration
     }
 }

@@ -211,12 +211,25 @@ public final class Trainer {
     private func finish(_ training: TrainingRun) throws {
         if let directory = training.directory, let display {
             if let best = training.best { training.model.restore(best) }
-            let validation = try training.evaluator.evaluate(training.data.validation)
-            let rule = try decisionRule(choosingOn: validation, training: training, in: directory)
+            let classCount = training.data.classNames.count
+            let unscaledValidation = try training.evaluator.evaluate(training.data.validation)
+            let scaling = temperatureScaling(fittedOn: unscaledValidation)
+            let validation = scaling?.apply(to: unscaledValidation, classCount: classCount) ?? unscaledValidation
+            let rule = decisionRule(choosingOn: validation, classNames: training.data.classNames)
+            if scaling != nil || rule != .argmax {
+                try training.model.executor.saveSafetensors(
+                    to: URL(fileURLWithPath: directory.bestWeightsPath),
+                    metadata: weightsMetadata(training.state, rule: rule, temperatureScaling: scaling))
+                display.message("stored in \(directory.bestWeightsPath) for predict and eval")
+            }
+            let test = try training.data.test.map { split in
+                let unscaled = try training.evaluator.evaluate(split)
+                return scaling?.apply(to: unscaled, classCount: classCount) ?? unscaled
+            }
             let report = RunReport(runDirectory: directory, classNames: training.data.classNames, display: display)
             try report.write(
                 history: training.state.history, validation: validation, rule: rule,
-                test: try training.data.test.map { try training.evaluator.evaluate($0) }, testImages: training.data.test?.folder,
+                test: test, testImages: training.data.test?.folder,
                 seconds: Date().timeIntervalSince(training.started))
         }
         try communicator.barrier()
@@ -485,27 +498,42 @@ public final class Trainer {
         return EpochDecision(learningRate: nextRate, stop: stopping == .stop)
     }
 
-    private func weightsMetadata(_ state: TrainingState, rule: DecisionRule = .argmax) -> [String: String] {
+    private func weightsMetadata(
+        _ state: TrainingState, rule: DecisionRule = .argmax, temperatureScaling: TemperatureScaling? = nil
+    ) -> [String: String] {
         WeightsMetadata(
             network: configuration.model, loss: state.loss, classNames: state.classNames, imageSize: state.imageSize,
-            channels: state.channels, epoch: state.completedEpochs, decisionRule: rule
+            channels: state.channels, epoch: state.completedEpochs, decisionRule: rule, temperatureScaling: temperatureScaling
         ).safetensorsMetadata
     }
 
+    /// With `--calibrate`, the temperature fitted on `validation` (the best weights' evaluation),
+    /// which the final report, `predict` and `eval` apply; otherwise none.
+    private func temperatureScaling(fittedOn validation: Evaluation) -> TemperatureScaling? {
+        guard configuration.calibrate else { return nil }
+        let classCount = validation.probabilities.count / max(validation.labels.count, 1)
+        let scaling = TemperatureScaling.fitted(probabilities: validation.probabilities, labels: validation.labels, classCount: classCount)
+        let calibrated = scaling.apply(to: validation, classCount: classCount)
+        display?.message(String(
+            format: "temperature scaling: T = %.4f fitted on validation; its negative log-likelihood %.4f -> %.4f, ECE %.4f -> %.4f",
+            scaling.temperature, validation.crossEntropy, calibrated.crossEntropy,
+            Calibration(probabilities: validation.probabilities, labels: validation.labels, classCount: classCount).expectedCalibrationError,
+            Calibration(probabilities: calibrated.probabilities, labels: validation.labels, classCount: classCount).expectedCalibrationError))
+        return scaling
+    }
+
     /// The rule the final report and the best weights use: with `--decision-threshold youden`
-    /// the threshold chosen on `validation` (the best weights' evaluation), written into
-    /// best.safetensors; otherwise the most probable class.
-    private func decisionRule(choosingOn validation: Evaluation, training: TrainingRun, in directory: RunDirectory) throws -> DecisionRule {
+    /// the threshold chosen on `validation` (the best weights' evaluation, calibrated when
+    /// `--calibrate` is on); otherwise the most probable class.
+    private func decisionRule(choosingOn validation: Evaluation, classNames: [String]) -> DecisionRule {
         guard configuration.decisionThreshold == .youden else { return .argmax }
         guard let rule = DecisionRule.youden(probabilities: validation.probabilities, labels: validation.labels) else {
             display?.warning("--decision-threshold youden needs two classes, both in the validation split; the most probable class is used")
             return .argmax
         }
-        try training.model.executor.saveSafetensors(
-            to: URL(fileURLWithPath: directory.bestWeightsPath), metadata: weightsMetadata(training.state, rule: rule))
         if case .threshold(let threshold) = rule {
-            display?.message(String(format: "decision threshold: %@ when p(%@) ≥ %.4f (Youden's J on validation), stored in %@",
-                training.data.classNames[1], training.data.classNames[1], threshold, directory.bestWeightsPath))
+            display?.message(String(format: "decision threshold: %@ when p(%@) ≥ %.4f (Youden's J on validation)",
+                classNames[1], classNames[1], threshold))
         }
         return rule
     }

@@ -60,6 +60,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var earlyStoppingMinDelta: Double = 1e-4
     public var earlyStoppingMetric: EarlyStoppingMetric = .loss
     public var decisionThreshold: DecisionThreshold = .argmax
+    /// Fit a temperature on the validation split with the best weights (temperature scaling).
+    public var calibrate: Bool = false
     /// nil: one pass over the training images.
     public var iterationsPerEpoch: Int?
     /// Decay of the parameters' exponential moving average, validated and saved instead of the

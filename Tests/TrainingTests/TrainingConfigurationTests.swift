@@ -111,6 +111,7 @@ import Training
             early-stopping-min-delta: 1e-4
             early-stopping-metric: loss
             decision-threshold: argmax
+            calibrate: false
             ema: 0e+0
             lr-schedule: plateau
             warmup-epochs: 0
@@ -135,7 +136,7 @@ import Training
         #expect(TrainingConfiguration.optionName("earlyStoppingMinDelta") == "early-stopping-min-delta")
         #expect(TrainingConfiguration.optionName("bucketMB") == "bucket-mb")
         #expect(TrainingConfiguration.optionName("URLSession") == "url-session")
-        #expect(TrainingConfiguration.optionNames.count == 44)
+        #expect(TrainingConfiguration.optionNames.count == 45)
         #expect(Set(TrainingConfiguration.optionNames).count == TrainingConfiguration.optionNames.count)
     }
 
