@@ -73,8 +73,9 @@ public struct ClassificationMetrics: Equatable, Sendable {
     }
 
     /// metrics.json: one object per split (e.g. "validation", "test"), keys sorted so the file
-    /// is stable from run to run.
-    public static func jsonData(bySplit splits: [String: ClassificationMetrics]) throws -> Data {
+    /// is stable from run to run. The objects are the metrics, or the metrics with more keys
+    /// beside them (`SplitReport.metricsJSON`).
+    public static func jsonData(bySplit splits: [String: some Encodable]) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(splits)

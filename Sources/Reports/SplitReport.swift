@@ -91,11 +91,9 @@ public struct SplitReport {
     }
 
     /// metrics.json: per split, the keys `ClassificationMetrics` writes, unchanged, plus
-    /// `intervals` (`MetricIntervals`) and `calibration` (`Calibration`); keys sorted so the file is stable from run to run.
+    /// `intervals` (`MetricIntervals`) and `calibration` (`Calibration`).
     public static func metricsJSON(_ reports: [SplitReport]) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(Dictionary(uniqueKeysWithValues: reports.map { ($0.split, ReportedSplit(report: $0)) }))
+        try ClassificationMetrics.jsonData(bySplit: Dictionary(uniqueKeysWithValues: reports.map { ($0.split, ReportedSplit(report: $0)) }))
     }
 }
 
