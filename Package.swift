@@ -77,9 +77,10 @@ let package = Package(
         .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "Support"], exclude: ["Fixtures"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Support"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "CMPIBridge"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Engine", "Support"]),
+        // Fixtures (Scripts/make-evidence-fixtures) are read through #filePath, as LossesTests' are.
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Engine", "Support"], exclude: ["Fixtures"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Evaluation"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Data", "Engine", "Networks"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Data", "Engine", "Evaluation", "Networks"]),
         .testTarget(
             name: "TrainingTests",
             dependencies: ["Training", "Data", "Distributed", "Engine", "Evaluation", "Losses", "Networks", "Support"]),

@@ -18,7 +18,9 @@ struct EvalCommand: ParsableCommand {
             the rest) and their means, ACC, and AUC (of the positive class for two classes, the macro \
             average of one-vs-rest AUCs for more), as in the paper's eqs. 9-11. With --out, writes \
             metrics.json and roc.csv (the layouts of a run directory, split "test") and the figures \
-            roc.svg, confusion.svg and embeddings-pca.svg.
+            roc.svg, confusion.svg, reliability.svg and embeddings-pca.svg. Every metric comes with its \
+            95% interval (Wilson and stratified bootstrap for SEN, SPE and ACC, DeLong for AUC); \
+            calibration is summarised by the expected calibration error (15 bins) and the Brier score.
             """)
 
     @OptionGroup var options: InferenceOptions
@@ -47,33 +49,51 @@ struct EvalCommand: ParsableCommand {
         print(trained.summary)
         print("test: \(test), \(cache.count) images")
         print("")
-        for line in metricsLines(report.metrics) { print(line) }
+        for line in metricsLines(report.metrics, intervals: report.intervals) { print(line) }
+        print("")
+        print(String(
+            format: "calibration: ECE %.4f (%d equal-width confidence bins), Brier score %.4f",
+            report.calibration.expectedCalibrationError, report.calibration.bins.count, report.calibration.brierScore))
         if let out {
             try report.write(to: out)
             print("")
-            print("wrote metrics.json, roc.csv, roc.svg, confusion.svg and embeddings-pca.svg to \(out)")
+            print("wrote metrics.json, roc.csv, roc.svg, confusion.svg, reliability.svg and embeddings-pca.svg to \(out)")
         }
     }
 
-    /// Per-class SEN, SPE and AUC with their means, ACC and AUC, then the confusion matrix.
-    private func metricsLines(_ metrics: ClassificationMetrics) -> [String] {
+    /// Per-class SEN, SPE and AUC with their 95% intervals (Wilson for SEN and SPE, DeLong for
+    /// AUC) and the means, then ACC and AUC with theirs, then the confusion matrix.
+    private func metricsLines(_ metrics: ClassificationMetrics, intervals: MetricIntervals) -> [String] {
         func format(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "n/a" }
+        func format(_ value: Double?, _ interval: ConfidenceInterval?) -> String {
+            format(value) + (interval.map { " \($0)" } ?? "")
+        }
         let matrix = metrics.confusionMatrix
-        var perClass = [["class", "images", "SEN", "SPE", "AUC"]]
+        var perClass = [["class", "images", "SEN [95% CI]", "SPE [95% CI]", "AUC [95% CI]"]]
         for (index, name) in metrics.classNames.enumerated() {
+            let classIntervals = intervals.perClass[name]
             perClass.append([
-                name, "\(matrix.support(of: index))", format(metrics.sensitivity[index]),
-                format(metrics.specificity[index]), format(metrics.classAUC[index]),
+                name, "\(matrix.support(of: index))",
+                format(metrics.sensitivity[index], classIntervals?.sensitivity.wilson),
+                format(metrics.specificity[index], classIntervals?.specificity.wilson),
+                format(metrics.classAUC[index], classIntervals?.auc.delong),
             ])
         }
-        perClass.append(["mean", "\(matrix.sampleCount)", format(metrics.meanSensitivity), format(metrics.meanSpecificity), ""])
+        perClass.append([
+            "mean", "\(matrix.sampleCount)", format(metrics.meanSensitivity, intervals.meanSensitivity.bootstrap),
+            format(metrics.meanSpecificity, intervals.meanSpecificity.bootstrap), "",
+        ])
         var confusion = [["true \\ predicted"] + metrics.classNames]
         for (index, name) in metrics.classNames.enumerated() {
             confusion.append([name] + matrix.rows[index].map { "\($0)" })
         }
+        let aucKind = metrics.classNames.count > 2 ? "macro-average of one-vs-rest" : "\(metrics.classNames[1]) positive"
         return textTable(perClass)
-            + ["", "ACC \(format(metrics.accuracy))  AUC \(format(metrics.auc))"
-                + (metrics.classNames.count > 2 ? " (macro-average of one-vs-rest)" : " (\(metrics.classNames[1]) positive)"), ""]
+            + ["",
+               "ACC \(format(metrics.accuracy, intervals.accuracy.wilson)) (Wilson), \(intervals.accuracy.bootstrap.map { "\($0)" } ?? "n/a") (bootstrap)",
+               "AUC \(format(metrics.auc, intervals.auc.delong)) (DeLong; \(aucKind))",
+               "95% intervals: SEN, SPE by Wilson; means by stratified bootstrap (\(intervals.bootstrap.resamples) resamples, seed \(intervals.bootstrap.seed)); AUC by DeLong",
+               ""]
             + textTable(confusion)
     }
 }

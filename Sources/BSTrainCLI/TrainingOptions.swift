@@ -171,6 +171,13 @@ struct GeneralizationOptions: TrainingOptionGroup {
         Validation during training stays one view.
         """, default: \.tta))
     var tta: Bool?
+    @Flag(inversion: .prefixedNo, help: .training("""
+        Temperature scaling: divide the logits by one temperature fitted on the validation split with the best \
+        weights (minimum negative log-likelihood), so the probabilities are as sure as they are right; the class \
+        each image gets does not change. Stored in weights/best.safetensors and used by the final report, predict \
+        and eval.
+        """, default: \.calibrate))
+    var calibrate: Bool?
 }
 
 /// The optimizer and the schedule (paper §3.1).

@@ -17,6 +17,13 @@ public enum DecisionRule: Equatable, Sendable {
         }
     }
 
+    /// The class of each row of `probabilities` ((N, classCount) row-major).
+    public func predictedClasses(_ probabilities: [Float], classCount: Int) -> [Int] {
+        (0..<probabilities.count / classCount).map {
+            predictedClass(probabilities[$0 * classCount..<($0 + 1) * classCount])
+        }
+    }
+
     /// The threshold on p(class 1) that maximises Youden's J = sensitivity + specificity − 1
     /// (equally, the balanced accuracy, (1 + J)/2) over `probabilities` ((N, 2) row-major)
     /// against `labels`: halfway between the lowest score called positive and the next lower

@@ -36,20 +36,24 @@ public struct ClassificationMetrics: Equatable, Sendable {
         for name in classNames where !seen.insert(name).inserted { throw .duplicateClassName(name) }
         let curves = try ROCCurve.oneVsRest(probabilities: probabilities, labels: labels, classCount: classCount)
 
-        let predicted = labels.indices.map { sample in
-            rule.predictedClass(probabilities[sample * classCount..<(sample + 1) * classCount])
-        }
+        let predicted = rule.predictedClasses(probabilities, classCount: classCount)
         let matrix = ConfusionMatrix(trueClasses: labels, predictedClasses: predicted, classCount: classCount)
+        self.init(classNames: classNames, confusionMatrix: matrix, classAUC: curves.map { $0?.auc })
+    }
+
+    /// The metrics read from a confusion matrix, with the AUCs given (nil where not computed):
+    /// also what the bootstrap evaluates on each resample.
+    init(classNames: [String], confusionMatrix matrix: ConfusionMatrix, classAUC: [Double?]) {
         self.init(
             classNames: classNames,
             confusionMatrix: matrix,
-            sensitivity: (0..<classCount).map {
+            sensitivity: (0..<matrix.classCount).map {
                 ratio(matrix.truePositives(of: $0), matrix.truePositives(of: $0) + matrix.falseNegatives(of: $0))
             },
-            specificity: (0..<classCount).map {
+            specificity: (0..<matrix.classCount).map {
                 ratio(matrix.trueNegatives(of: $0), matrix.trueNegatives(of: $0) + matrix.falsePositives(of: $0))
             },
-            classAUC: curves.map { $0?.auc })
+            classAUC: classAUC)
     }
 
     /// Derives the means, ACC and the reported AUC from the per-class values.
@@ -69,8 +73,9 @@ public struct ClassificationMetrics: Equatable, Sendable {
     }
 
     /// metrics.json: one object per split (e.g. "validation", "test"), keys sorted so the file
-    /// is stable from run to run.
-    public static func jsonData(bySplit splits: [String: ClassificationMetrics]) throws -> Data {
+    /// is stable from run to run. The objects are the metrics, or the metrics with more keys
+    /// beside them (`SplitReport.metricsJSON`).
+    public static func jsonData(bySplit splits: [String: some Encodable]) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(splits)

@@ -56,6 +56,9 @@ public final class TrainedModel {
         if case .threshold(let threshold) = metadata.decisionRule {
             details.append(String(format: "%@ when p(%@) ≥ %.4f (chosen on validation)", metadata.classNames[1], metadata.classNames[1], threshold))
         }
+        if let scaling = metadata.temperatureScaling {
+            details.append(String(format: "probabilities at temperature %.4f (fitted on validation)", scaling.temperature))
+        }
         return "weights \(path): \(metadata.network.rawValue), \(metadata.imageSize) x \(metadata.imageSize) x \(metadata.channels), "
             + "classes \(metadata.classNames.joined(separator: ", "))" + (details.isEmpty ? "" : "; " + details.joined(separator: ", "))
     }
@@ -80,13 +83,15 @@ public final class TrainedModel {
     }
 
     /// Probabilities and embeddings of every image of `cache`, on `threads` threads (OpenBLAS's
-    /// thread count is set to match). The cross-entropy is against the cache's labels.
+    /// thread count is set to match), the probabilities scaled by the weights' temperature when
+    /// they have one. The cross-entropy is against the cache's labels.
     public func evaluate(_ cache: ImageCache, threads: Int) throws -> Evaluation {
         BLAS.setThreads(threads)
         let evaluator = try Evaluator(
             model: model, loss: try LossConfiguration(kind: .crossEntropy), metricChunk: model.executor.batchCapacity,
             threads: threads, views: metadata.testTimeAugmentation ? TestTimeAugmentation.views : nil)
-        return try evaluator.evaluate(cache)
+        let evaluation = try evaluator.evaluate(cache)
+        return metadata.temperatureScaling?.apply(to: evaluation, classCount: metadata.classNames.count) ?? evaluation
     }
 
     /// The most specific reason why `file`'s tensors failed to load into the network `metadata`

@@ -21,10 +21,13 @@ public struct WeightsMetadata: Equatable, Sendable {
     /// Whether `predict` and `eval` average each image over `TestTimeAugmentation.views`, as
     /// the run's final report did (`--tta`).
     public let testTimeAugmentation: Bool
+    /// The temperature fitted on validation (`--calibrate`), applied to the probabilities by
+    /// `predict` and `eval`; nil: the network's own softmax.
+    public let temperatureScaling: TemperatureScaling?
 
     public init(
         network: NetworkKind, loss: String?, classNames: [String], imageSize: Int, channels: Int, epoch: Int?,
-        decisionRule: DecisionRule = .argmax, testTimeAugmentation: Bool = false
+        decisionRule: DecisionRule = .argmax, testTimeAugmentation: Bool = false, temperatureScaling: TemperatureScaling? = nil
     ) {
         self.network = network
         self.loss = loss
@@ -34,6 +37,7 @@ public struct WeightsMetadata: Equatable, Sendable {
         self.epoch = epoch
         self.decisionRule = decisionRule
         self.testTimeAugmentation = testTimeAugmentation
+        self.temperatureScaling = temperatureScaling
     }
 
     /// The metadata key under which a checkpoint keeps its training state: a file that has it
@@ -91,9 +95,16 @@ public struct WeightsMetadata: Equatable, Sendable {
             guard let value = Bool(text) else { throw invalid("tta", "true or false") }
             testTimeAugmentation = value
         }
+        var temperatureScaling: TemperatureScaling?
+        if let text = metadata["temperature"] {
+            guard let temperature = Double(text), temperature.isFinite, temperature > 0 else {
+                throw invalid("temperature", "a positive number")
+            }
+            temperatureScaling = TemperatureScaling(temperature: temperature)
+        }
         self.init(
             network: network, loss: metadata["loss"], classNames: classNames, imageSize: imageSize, channels: channels, epoch: epoch,
-            decisionRule: decisionRule, testTimeAugmentation: testTimeAugmentation)
+            decisionRule: decisionRule, testTimeAugmentation: testTimeAugmentation, temperatureScaling: temperatureScaling)
     }
 
     /// The metadata to write beside the tensors, read back by `init(_:path:)`.
@@ -107,6 +118,7 @@ public struct WeightsMetadata: Equatable, Sendable {
         entries["epoch"] = epoch.map { "\($0)" }
         if case .threshold(let threshold) = decisionRule { entries["decision_threshold"] = "\(threshold)" }
         if testTimeAugmentation { entries["tta"] = "true" }
+        entries["temperature"] = temperatureScaling.map { "\($0.temperature)" }
         return entries
     }
 }

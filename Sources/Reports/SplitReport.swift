@@ -10,6 +10,10 @@ public struct SplitReport {
     public let classNames: [String]
     public let evaluation: Evaluation
     public let metrics: ClassificationMetrics
+    /// 95% intervals of every metric (Wilson, bootstrap, DeLong).
+    public let intervals: MetricIntervals
+    /// ECE, Brier score and the reliability bins of the probabilities.
+    public let calibration: Calibration
     /// One per class; nil where the class is absent from the labels or is every label.
     public let curves: [ROCCurve?]
 
@@ -20,6 +24,8 @@ public struct SplitReport {
         self.evaluation = evaluation
         metrics = try ClassificationMetrics(
             probabilities: evaluation.probabilities, labels: evaluation.labels, classNames: classNames, rule: rule)
+        intervals = MetricIntervals(metrics: metrics, probabilities: evaluation.probabilities, labels: evaluation.labels, rule: rule)
+        calibration = Calibration(probabilities: evaluation.probabilities, labels: evaluation.labels, classCount: classNames.count)
         curves = try ROCCurve.oneVsRest(probabilities: evaluation.probabilities, labels: evaluation.labels, classCount: classNames.count)
     }
 
@@ -52,6 +58,11 @@ public struct SplitReport {
             metrics.confusionMatrix, classNames: classNames, title: "Confusion matrix (\(split), normalised by true class)")
     }
 
+    /// reliability.svg: the reliability diagram of the probabilities, with ECE and Brier score.
+    public var reliabilityPlot: String {
+        ReliabilityPlot.svg(calibration, title: "Reliability diagram (\(split))")
+    }
+
     /// embeddings-pca.svg (figure 6); nil for fewer than two samples, which span no plane, and
     /// for an evaluation without embeddings (predictions pooled from several models).
     public var embeddingPlot: String? {
@@ -64,17 +75,41 @@ public struct SplitReport {
     }
 
     /// Writes metrics.json and roc.csv (the run directory's layouts, with this split alone),
-    /// roc.svg, confusion.svg and embeddings-pca.svg into `folder`, creating it if needed.
+    /// roc.svg, confusion.svg, reliability.svg and embeddings-pca.svg into `folder`, creating it if needed.
     public func write(to folder: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
             throw ReportError.cannotCreateFolder(path: folder, reason: error.localizedDescription)
         }
-        try AtomicFile.write(try ClassificationMetrics.jsonData(bySplit: [split: metrics]), to: "\(folder)/metrics.json")
+        try AtomicFile.write(try Self.metricsJSON([self]), to: "\(folder)/metrics.json")
         try AtomicFile.write(ROCCurve.csv([(split, classNames, curves)]), to: "\(folder)/roc.csv")
         try AtomicFile.write(rocPlot, to: "\(folder)/roc.svg")
         try AtomicFile.write(confusionPlot, to: "\(folder)/confusion.svg")
+        try AtomicFile.write(reliabilityPlot, to: "\(folder)/reliability.svg")
         if let embeddingPlot { try AtomicFile.write(embeddingPlot, to: "\(folder)/embeddings-pca.svg") }
+    }
+
+    /// metrics.json: per split, the keys `ClassificationMetrics` writes, unchanged, plus
+    /// `intervals` (`MetricIntervals`) and `calibration` (`Calibration`).
+    public static func metricsJSON(_ reports: [SplitReport]) throws -> Data {
+        try ClassificationMetrics.jsonData(bySplit: Dictionary(uniqueKeysWithValues: reports.map { ($0.split, ReportedSplit(report: $0)) }))
+    }
+}
+
+/// One split's entry in metrics.json. Its metrics and its evidence share one JSON object, so
+/// readers of the original keys (`ClassificationMetrics`'s decoder, scripts) are unaffected.
+private struct ReportedSplit: Encodable {
+    let report: SplitReport
+
+    private enum CodingKeys: String, CodingKey {
+        case intervals, calibration
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try report.metrics.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(report.intervals, forKey: .intervals)
+        try container.encode(report.calibration, forKey: .calibration)
     }
 }

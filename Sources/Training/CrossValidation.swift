@@ -93,7 +93,7 @@ public struct CrossValidation {
         var foldMetrics: [ClassificationMetrics] = []
         var predictionRows = CSV.line(["fold", "path", "class"] + classNames)
         for (index, dataset) in datasets.enumerated() {
-            let fold = try FoldPredictions(
+            let fold = try RecordedPredictions(
                 file: RunDirectory.Layout(path: foldDirectory(index)).file("predictions-test.csv"), test: dataset.test!)
             foldMetrics.append(try ClassificationMetrics(probabilities: fold.probabilities, labels: fold.labels, classNames: classNames))
             pooled.labels += fold.labels
@@ -129,36 +129,6 @@ private enum FoldStage: Int32, BitwiseCopyable {
             self = .started
         } else {
             self = .notStarted
-        }
-    }
-}
-
-/// A fold's test predictions read back from its predictions-test.csv, with each image's class
-/// from the fold's test split.
-private struct FoldPredictions {
-    var paths: [String] = []
-    var labels: [Int] = []
-    var probabilities: [Float] = []
-
-    init(file: String, test: ImageFolder) throws {
-        let labelOfPath = Dictionary(test.images.map { (test.url(of: $0).path, $0.label) }, uniquingKeysWith: { first, _ in first })
-        let text: String
-        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-            throw TrainingError.missingFile(path: file, what: "a finished fold's test predictions")
-        }
-        let classCount = test.classNames.count
-        for row in CSV.rows(text).dropFirst() where !row.isEmpty {
-            guard row.count == 2 + classCount, let label = labelOfPath[row[0]] else {
-                throw TrainingError.checkpointMismatch(
-                    path: file, reason: "it names an image that is not in this fold's test split (\(row.first ?? "")); the data or the options changed since the fold ran: remove the fold's folder to run it again")
-            }
-            let values = row.dropFirst(2).compactMap(Float.init)
-            guard values.count == classCount else {
-                throw TrainingError.checkpointMismatch(path: file, reason: "a row's probabilities are not numbers (\(row[0]))")
-            }
-            paths.append(row[0])
-            labels.append(label)
-            probabilities += values
         }
     }
 }

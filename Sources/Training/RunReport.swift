@@ -18,8 +18,7 @@ struct RunReport {
     ) throws {
         var reports = [try SplitReport(split: "validation", evaluation: validation, classNames: classNames, rule: rule)]
         if let test { reports.append(try SplitReport(split: "test", evaluation: test, classNames: classNames, rule: rule)) }
-        let metrics = Dictionary(uniqueKeysWithValues: reports.map { ($0.split, $0.metrics) })
-        try runDirectory.write(try ClassificationMetrics.jsonData(bySplit: metrics), to: "metrics.json")
+        try runDirectory.write(try SplitReport.metricsJSON(reports), to: "metrics.json")
         try runDirectory.write(ROCCurve.csv(reports.map { ($0.split, classNames, $0.curves) }), to: "roc.csv")
         if let test, let testImages {
             let predictions = Self.predictions(test, images: testImages, rule: rule)
@@ -30,6 +29,7 @@ struct RunReport {
         let shown = reports.last!
         try runDirectory.write(shown.rocPlot, to: "plots/roc.svg")
         try runDirectory.write(shown.confusionPlot, to: "plots/confusion.svg")
+        try runDirectory.write(shown.reliabilityPlot, to: "plots/reliability.svg")
         if let embeddingPlot = shown.embeddingPlot { try runDirectory.write(embeddingPlot, to: "plots/embeddings-pca.svg") }
 
         for report in reports {

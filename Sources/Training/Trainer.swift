@@ -211,18 +211,26 @@ public final class Trainer {
     private func finish(_ training: TrainingRun) throws {
         if let directory = training.directory, let display {
             if let best = training.best { training.model.restore(best) }
+            let classCount = training.data.classNames.count
             let evaluator = try finalEvaluator(training)
-            let validation = try evaluator.evaluate(training.data.validation)
+            let unscaledValidation = try evaluator.evaluate(training.data.validation)
+            let scaling = temperatureScaling(fittedOn: unscaledValidation)
+            let validation = scaling?.apply(to: unscaledValidation, classCount: classCount) ?? unscaledValidation
             let rule = decisionRule(choosingOn: validation, classNames: training.data.classNames)
-            if rule != .argmax || configuration.tta {
-                // best.safetensors then says how it is read, for predict and eval.
+            if scaling != nil || rule != .argmax || configuration.tta {
                 try training.model.executor.saveSafetensors(
-                    to: URL(fileURLWithPath: directory.bestWeightsPath), metadata: weightsMetadata(training.state, rule: rule))
+                    to: URL(fileURLWithPath: directory.bestWeightsPath),
+                    metadata: weightsMetadata(training.state, rule: rule, temperatureScaling: scaling))
+                display.message("stored in \(directory.bestWeightsPath) for predict and eval")
+            }
+            let test = try training.data.test.map { split in
+                let unscaled = try evaluator.evaluate(split)
+                return scaling?.apply(to: unscaled, classCount: classCount) ?? unscaled
             }
             let report = RunReport(runDirectory: directory, classNames: training.data.classNames, display: display)
             try report.write(
                 history: training.state.history, validation: validation, rule: rule,
-                test: try training.data.test.map { try evaluator.evaluate($0) }, testImages: training.data.test?.folder,
+                test: test, testImages: training.data.test?.folder,
                 seconds: Date().timeIntervalSince(training.started))
         }
         try communicator.barrier()
@@ -494,11 +502,13 @@ public final class Trainer {
     }
 
     /// The metadata of a weights file; the final best.safetensors adds how it is read.
-    private func weightsMetadata(_ state: TrainingState, rule: DecisionRule? = nil) -> [String: String] {
+    private func weightsMetadata(
+        _ state: TrainingState, rule: DecisionRule? = nil, temperatureScaling: TemperatureScaling? = nil
+    ) -> [String: String] {
         WeightsMetadata(
             network: configuration.model, loss: state.loss, classNames: state.classNames, imageSize: state.imageSize,
             channels: state.channels, epoch: state.completedEpochs, decisionRule: rule ?? .argmax,
-            testTimeAugmentation: rule != nil && configuration.tta
+            testTimeAugmentation: rule != nil && configuration.tta, temperatureScaling: temperatureScaling
         ).safetensorsMetadata
     }
 
@@ -510,9 +520,24 @@ public final class Trainer {
             views: TestTimeAugmentation.views)
     }
 
-    /// The rule of the final report and the best weights: with `--decision-threshold youden`
-    /// the threshold chosen on `validation` (the best weights' evaluation); otherwise the most
-    /// probable class.
+    /// With `--calibrate`, the temperature fitted on `validation` (the best weights' evaluation),
+    /// which the final report, `predict` and `eval` apply; otherwise none.
+    private func temperatureScaling(fittedOn validation: Evaluation) -> TemperatureScaling? {
+        guard configuration.calibrate else { return nil }
+        let classCount = validation.probabilities.count / max(validation.labels.count, 1)
+        let scaling = TemperatureScaling.fitted(probabilities: validation.probabilities, labels: validation.labels, classCount: classCount)
+        let calibrated = scaling.apply(to: validation, classCount: classCount)
+        display?.message(String(
+            format: "temperature scaling: T = %.4f fitted on validation; its negative log-likelihood %.4f -> %.4f, ECE %.4f -> %.4f",
+            scaling.temperature, validation.crossEntropy, calibrated.crossEntropy,
+            Calibration(probabilities: validation.probabilities, labels: validation.labels, classCount: classCount).expectedCalibrationError,
+            Calibration(probabilities: calibrated.probabilities, labels: validation.labels, classCount: classCount).expectedCalibrationError))
+        return scaling
+    }
+
+    /// The rule the final report and the best weights use: with `--decision-threshold youden`
+    /// the threshold chosen on `validation` (the best weights' evaluation, averaged over the
+    /// views with --tta and calibrated with --calibrate); otherwise the most probable class.
     private func decisionRule(choosingOn validation: Evaluation, classNames: [String]) -> DecisionRule {
         guard configuration.decisionThreshold == .youden else { return .argmax }
         guard let rule = DecisionRule.youden(probabilities: validation.probabilities, labels: validation.labels),
@@ -522,7 +547,7 @@ public final class Trainer {
             return .argmax
         }
         display?.message(String(
-            format: "decision threshold: %@ when p(%@) ≥ %.4f (Youden's J on validation), stored in the best weights",
+            format: "decision threshold: %@ when p(%@) ≥ %.4f (Youden's J on validation)",
             classNames[1], classNames[1], threshold))
         return rule
     }

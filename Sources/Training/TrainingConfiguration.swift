@@ -64,6 +64,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var decisionThreshold: DecisionThreshold = .argmax
     /// Test-time augmentation of the final report and the saved model (`TestTimeAugmentation`).
     public var tta: Bool = false
+    /// Fit a temperature on the validation split with the best weights (temperature scaling).
+    public var calibrate: Bool = false
     /// nil: one pass over the training images.
     public var iterationsPerEpoch: Int?
     /// Decay of the parameters' exponential moving average, validated and saved instead of the

@@ -148,3 +148,21 @@ import Testing
         }
     }
 }
+
+@Suite struct MetricIntervalsJSONTests {
+    @Test func intervalsAreWrittenByMethodAndUndefinedOnesLeftOut() throws {
+        // Class "c" is absent: no SEN, so no Wilson or bootstrap interval of its SEN.
+        let probabilities: [Float] = [0.7, 0.2, 0.1, 0.3, 0.2, 0.5, 0.1, 0.8, 0.1, 0.2, 0.6, 0.2, 0.6, 0.3, 0.1, 0.1, 0.7, 0.2]
+        let labels = [0, 0, 1, 1, 0, 1]
+        let metrics = try ClassificationMetrics(probabilities: probabilities, labels: labels, classNames: ["a", "b", "c"])
+        let intervals = MetricIntervals(metrics: metrics, probabilities: probabilities, labels: labels)
+        let object = try #require(JSONSerialization.jsonObject(with: JSONEncoder().encode(intervals)) as? [String: Any])
+        let perClass = try #require(object["per_class"] as? [String: [String: [String: Any]]])
+        #expect(perClass["c"]?["sensitivity"]?.isEmpty == true)
+        #expect(perClass["c"]?["specificity"]?["wilson"] is [String: Double])
+        #expect(perClass["a"]?["auc"]?["delong"] is [String: Double])
+        #expect((object["accuracy"] as? [String: Any])?.keys.sorted() == ["bootstrap", "wilson"])
+        #expect((object["bootstrap"] as? [String: Int]) == ["resamples": 2000, "seed": 0])
+        #expect(try JSONDecoder().decode(MetricIntervals.self, from: JSONEncoder().encode(intervals)) == intervals)
+    }
+}

@@ -1,3 +1,4 @@
+import Evaluation
 import Testing
 @testable import Inference
 
@@ -33,6 +34,15 @@ import Testing
         #expect(throws: WeightsError.self) { try WeightsMetadata(threeClasses, path: "w") }
     }
 
+    @Test func aFittedTemperatureReadsBackAndIsAbsentByDefault() throws {
+        let metadata = WeightsMetadata(
+            network: .tiny, loss: "ce", classNames: ["a", "b", "c"], imageSize: 64, channels: 1, epoch: 2,
+            temperatureScaling: TemperatureScaling(temperature: 1.75))
+        #expect(metadata.safetensorsMetadata["temperature"] == "1.75")
+        #expect(try WeightsMetadata(metadata.safetensorsMetadata, path: "w") == metadata)
+        #expect(try WeightsMetadata(Self.written, path: "w").temperatureScaling == nil)
+    }
+
     @Test func classNamesMayHoldCommas() throws {
         let metadata = WeightsMetadata(
             network: .tiny, loss: "ce", classNames: ["COVID-19, ARDS", "normal"], imageSize: 64, channels: 1, epoch: 1)
@@ -61,6 +71,7 @@ import Testing
         ("classes", "a,b"),
         ("image_size", "100"), ("image_size", "big"), ("channels", "2"), ("epoch", "-1"),
         ("decision_threshold", "1.5"), ("decision_threshold", "nan"), ("decision_threshold", "high"),
+        ("temperature", "0"), ("temperature", "-1"), ("temperature", "inf"), ("temperature", "warm"),
     ])
     func anInvalidValueNamesItsKey(key: String, value: String) throws {
         var metadata = Self.written

@@ -48,7 +48,10 @@ for ranks in (2, 4):
     assert error < 1e-4, f"{ranks} ranks: losses differ by {error:.2e}"
     worst = 0.0
     for name, values in reference_weights.items():
-        scale = max(np.max(np.abs(values)), 1e-3)
+        # Tensors still near 0 (batch-norm biases after 8 small steps, about 1e-4) are
+        # compared in absolute terms, 1e-6: their float reduction noise, about 1e-7, would
+        # be 1e-3 of such a tensor.
+        scale = max(np.max(np.abs(values)), 1e-2)
         worst = max(worst, float(np.max(np.abs(weights(ranks)[name] - values)) / scale))
     print(f"{ranks} ranks: largest relative weight difference {worst:.2e}")
     assert worst < 1e-4, f"{ranks} ranks: weights differ by {worst:.2e}"

@@ -57,8 +57,28 @@ import Testing
         #expect(metrics == ["test": report.metrics])
         let roc = try String(contentsOfFile: "\(folder)/roc.csv", encoding: .utf8)
         #expect(roc.hasPrefix("split,class,threshold,fpr,tpr\ntest,normal,inf,0.0,0.0\n"))
-        for figure in ["roc.svg", "confusion.svg", "embeddings-pca.svg"] {
+        for figure in ["roc.svg", "confusion.svg", "reliability.svg", "embeddings-pca.svg"] {
             #expect(try String(contentsOfFile: "\(folder)/\(figure)", encoding: .utf8).contains("</svg>"))
         }
+    }
+
+    /// metrics.json keeps every key ClassificationMetrics writes, with the same values, and
+    /// adds the intervals beside them.
+    @Test func metricsJSONAddsIntervalsBesideTheOriginalKeys() throws {
+        let report = try SplitReport(
+            split: "test", evaluation: Self.evaluation(probabilities: Self.binaryProbabilities, labels: Self.binaryLabels),
+            classNames: ["normal", "pneumonia"])
+        let original = try #require(JSONSerialization.jsonObject(
+            with: ClassificationMetrics.jsonData(bySplit: ["test": report.metrics])) as? [String: [String: Any]])["test"]
+        let written = try #require(JSONSerialization.jsonObject(
+            with: SplitReport.metricsJSON([report])) as? [String: [String: Any]])["test"]
+        let originalKeys = try #require(original).keys.sorted()
+        #expect(try #require(written).keys.sorted() == (originalKeys + ["calibration", "intervals"]).sorted())
+        for key in originalKeys {
+            #expect((written?[key] as? NSObject) == (original?[key] as? NSObject), "\(key) changed")
+        }
+        let decoded = try JSONDecoder().decode([String: ClassificationMetrics].self, from: SplitReport.metricsJSON([report]))
+        #expect(decoded["test"] == report.metrics)
+        #expect(written?["intervals"] is [String: Any])
     }
 }

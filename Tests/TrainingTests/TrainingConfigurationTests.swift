@@ -128,6 +128,7 @@ import Training
             early-stopping-metric: balanced-accuracy
             decision-threshold: argmax
             tta: false
+            calibrate: false
             ema: 9.9e-1
             lr-schedule: cosine
             warmup-epochs: 0
@@ -151,7 +152,7 @@ import Training
         #expect(TrainingConfiguration.optionName("earlyStoppingMinDelta") == "early-stopping-min-delta")
         #expect(TrainingConfiguration.optionName("bucketMB") == "bucket-mb")
         #expect(TrainingConfiguration.optionName("URLSession") == "url-session")
-        #expect(TrainingConfiguration.optionNames.count == 45)
+        #expect(TrainingConfiguration.optionNames.count == 46)
         #expect(Set(TrainingConfiguration.optionNames).count == TrainingConfiguration.optionNames.count)
     }
 

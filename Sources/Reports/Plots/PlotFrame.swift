@@ -58,7 +58,7 @@ struct LegendEntry {
 /// to pixels, and the drawing of title, grid, axes with ticks, axis labels and legend.
 struct PlotFrame {
     enum LegendPlacement {
-        case insideTopRight, insideBottomRight, outsideRight
+        case insideTopLeft, insideTopRight, insideBottomRight, outsideRight
     }
 
     static let titleSize = 16.0
@@ -140,6 +140,7 @@ struct PlotFrame {
         let inset = 10.0
         let origin: SVGPoint
         switch placement {
+        case .insideTopLeft: origin = SVGPoint(x: plotLeft + inset, y: plotTop + inset)
         case .insideTopRight: origin = SVGPoint(x: plotRight - inset - size.width, y: plotTop + inset)
         case .insideBottomRight: origin = SVGPoint(x: plotRight - inset - size.width, y: plotBottom - inset - size.height)
         case .outsideRight: origin = SVGPoint(x: plotRight + 20, y: plotTop)
