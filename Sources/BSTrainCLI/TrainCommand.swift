@@ -19,7 +19,9 @@ struct TrainCommand: ParsableCommand {
             --ema \(defaultText(\.ema)), --lr-schedule \(defaultText(\.lrSchedule)) over \(defaultText(\.epochs)) epochs \
             after \(defaultText(\.warmupEpochs)) of warm-up, early stopping when the validation \
             \(defaultText(\.earlyStoppingMetric)) has not improved by \(defaultText(\.earlyStoppingMinDelta)) for \
-            \(defaultText(\.earlyStoppingPatience)) epochs, restoring the best weights; optimizer \(defaultText(\.optimizer)), \
+            \(defaultText(\.earlyStoppingPatience)) epochs, restoring the best weights; the final report and the saved \
+            model average 5 views per image (--tta) and read the class by a threshold chosen on validation \
+            (--decision-threshold \(defaultText(\.decisionThreshold))); optimizer \(defaultText(\.optimizer)), \
             learning rate \(defaultText(\.lr)), global batch \(defaultText(\.batch)), lambda \(defaultText(\.lambda)), \
             \(defaultText(\.imageSize)) x \(defaultText(\.imageSize)) images. --recipe paper sets the paper's own \
             settings (Huang et al. 2021, sections 3.1 and 3.5) instead. Options can also come from --config FILE \

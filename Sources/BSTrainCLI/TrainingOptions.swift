@@ -160,9 +160,10 @@ struct GeneralizationOptions: TrainingOptionGroup {
         """, default: \.ema))
     var ema: Double?
     @Option(help: .training("""
-        How the saved model reads a class: argmax (the most probable class, the paper's) or youden (two classes \
-        only: the threshold on p(second class) that maximises Youden's J, equally the balanced accuracy, on the \
-        validation split; stored in weights/best.safetensors and used by the final report, predict and eval).
+        How the saved model reads a class: argmax (the most probable class, the paper's) or youden (for two \
+        classes, the threshold on p(second class) that maximises Youden's J, equally the balanced accuracy, on the \
+        validation split, stored in weights/best.safetensors and used by the final report, predict and eval; for \
+        more classes, the most probable class).
         """, default: \.decisionThreshold))
     var decisionThreshold: DecisionThreshold?
     @Flag(inversion: .prefixedNo, help: .training("""

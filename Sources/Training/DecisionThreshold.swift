@@ -4,6 +4,7 @@ public enum DecisionThreshold: String, CaseIterable, Sendable {
     case argmax
     /// For two classes, the threshold on p(class 1) that maximises Youden's J (equally, the
     /// balanced accuracy) on the validation split with the best weights, stored in
-    /// weights/best.safetensors and used by the final report, `predict` and `eval`.
+    /// weights/best.safetensors and used by the final report, `predict` and `eval`; for more
+    /// classes, the most probable class.
     case youden
 }

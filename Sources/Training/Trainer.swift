@@ -539,11 +539,12 @@ public final class Trainer {
     /// the threshold chosen on `validation` (the best weights' evaluation, averaged over the
     /// views with --tta and calibrated with --calibrate); otherwise the most probable class.
     private func decisionRule(choosingOn validation: Evaluation, classNames: [String]) -> DecisionRule {
-        guard configuration.decisionThreshold == .youden else { return .argmax }
+        // A threshold reads two classes; with more, youden (the default) is the most probable class.
+        guard configuration.decisionThreshold == .youden, classNames.count == 2 else { return .argmax }
         guard let rule = DecisionRule.youden(probabilities: validation.probabilities, labels: validation.labels),
               case .threshold(let threshold) = rule
         else {
-            display?.warning("--decision-threshold youden needs two classes, both in the validation split; the most probable class is used")
+            display?.warning("--decision-threshold youden needs both classes in the validation split; the most probable class is used")
             return .argmax
         }
         display?.message(String(

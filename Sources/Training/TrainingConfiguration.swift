@@ -61,9 +61,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var earlyStoppingPatience: Int = 30
     public var earlyStoppingMinDelta: Double = 1e-4
     public var earlyStoppingMetric: EarlyStoppingMetric = .balancedAccuracy
-    public var decisionThreshold: DecisionThreshold = .argmax
+    public var decisionThreshold: DecisionThreshold = .youden
     /// Test-time augmentation of the final report and the saved model (`TestTimeAugmentation`).
-    public var tta: Bool = false
+    public var tta: Bool = true
     /// Fit a temperature on the validation split with the best weights (temperature scaling).
     public var calibrate: Bool = false
     /// nil: one pass over the training images.

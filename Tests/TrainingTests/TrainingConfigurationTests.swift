@@ -126,8 +126,8 @@ import Training
             early-stopping-patience: 30
             early-stopping-min-delta: 1e-4
             early-stopping-metric: balanced-accuracy
-            decision-threshold: argmax
-            tta: false
+            decision-threshold: youden
+            tta: true
             calibrate: false
             ema: 9.9e-1
             lr-schedule: cosine
