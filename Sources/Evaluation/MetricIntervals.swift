@@ -46,16 +46,17 @@ public struct MetricIntervals: Codable, Equatable, Sendable {
 
     /// - Parameters:
     ///   - metrics: the point estimates, computed from the same `probabilities` ((N, C)
-    ///     row-major) and `labels` with `rule`.
+    ///     row-major), `labels` and `predicted` classes.
+    ///   - predicted: the class each sample was given; nil for the most probable.
     ///   - bootstrap: resamples and seed of the bootstrap intervals.
     public init(
-        metrics: ClassificationMetrics, probabilities: [Float], labels: [Int], rule: DecisionRule = .argmax,
+        metrics: ClassificationMetrics, probabilities: [Float], labels: [Int], predicted: [Int]? = nil,
         bootstrap: StratifiedBootstrap = StratifiedBootstrap()
     ) {
         let classNames = metrics.classNames
         let classCount = classNames.count
         let matrix = metrics.confusionMatrix
-        let predicted = rule.predictedClasses(probabilities, classCount: classCount)
+        let predicted = predicted ?? DecisionRule.argmax.predictedClasses(probabilities, classCount: classCount)
 
         // Bootstrap: statistics in the order ACC, mean SEN, mean SPE, SEN per class, SPE per class.
         let resampled = bootstrap.intervals(strata: labels, statisticCount: 3 + 2 * classCount) { indices in

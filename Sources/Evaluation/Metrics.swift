@@ -31,12 +31,18 @@ public struct ClassificationMetrics: Equatable, Sendable {
     /// default the argmax of its row, the lowest index on a tie (as numpy's argmax). The AUCs do
     /// not depend on the rule.
     public init(probabilities: [Float], labels: [Int], classNames: [String], rule: DecisionRule = .argmax) throws(MetricsError) {
+        try self.init(
+            probabilities: probabilities, labels: labels, classNames: classNames,
+            predicted: rule.predictedClasses(probabilities, classCount: classNames.count))
+    }
+
+    /// Metrics of samples given `predicted` classes, each perhaps by a rule of its own (the
+    /// folds of cross-validation, each with its threshold); the AUCs from `probabilities`.
+    public init(probabilities: [Float], labels: [Int], classNames: [String], predicted: [Int]) throws(MetricsError) {
         let classCount = classNames.count
         var seen = Set<String>()
         for name in classNames where !seen.insert(name).inserted { throw .duplicateClassName(name) }
         let curves = try ROCCurve.oneVsRest(probabilities: probabilities, labels: labels, classCount: classCount)
-
-        let predicted = rule.predictedClasses(probabilities, classCount: classCount)
         let matrix = ConfusionMatrix(trueClasses: labels, predictedClasses: predicted, classCount: classCount)
         self.init(classNames: classNames, confusionMatrix: matrix, classAUC: curves.map { $0?.auc })
     }

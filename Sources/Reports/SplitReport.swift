@@ -19,12 +19,21 @@ public struct SplitReport {
 
     /// - Parameter rule: how the confusion matrix and the figures read from it predict a class.
     public init(split: String, evaluation: Evaluation, classNames: [String], rule: DecisionRule = .argmax) throws(MetricsError) {
+        try self.init(
+            split: split, evaluation: evaluation, classNames: classNames,
+            predicted: rule.predictedClasses(evaluation.probabilities, classCount: classNames.count))
+    }
+
+    /// - Parameter predicted: the class each sample was given, perhaps each by a rule of its own
+    ///   (cross-validation's folds pooled).
+    public init(split: String, evaluation: Evaluation, classNames: [String], predicted: [Int]) throws(MetricsError) {
         self.split = split
         self.classNames = classNames
         self.evaluation = evaluation
         metrics = try ClassificationMetrics(
-            probabilities: evaluation.probabilities, labels: evaluation.labels, classNames: classNames, rule: rule)
-        intervals = MetricIntervals(metrics: metrics, probabilities: evaluation.probabilities, labels: evaluation.labels, rule: rule)
+            probabilities: evaluation.probabilities, labels: evaluation.labels, classNames: classNames, predicted: predicted)
+        intervals = MetricIntervals(
+            metrics: metrics, probabilities: evaluation.probabilities, labels: evaluation.labels, predicted: predicted)
         calibration = Calibration(probabilities: evaluation.probabilities, labels: evaluation.labels, classCount: classNames.count)
         curves = try ROCCurve.oneVsRest(probabilities: evaluation.probabilities, labels: evaluation.labels, classCount: classNames.count)
     }

@@ -90,21 +90,26 @@ public struct CrossValidation {
     private func summarise(_ datasets: [ImageFolderDataset]) throws {
         let classNames = datasets[0].classNames
         var pooled = Evaluation(labels: [], probabilities: [], embeddings: [], crossEntropy: 0, metric: 0, total: 0)
+        var pooledPredicted: [Int] = []
         var foldMetrics: [ClassificationMetrics] = []
-        var predictionRows = CSV.line(["fold", "path", "class"] + classNames)
+        var predictionRows = CSV.line(["fold", "path", "class", "predicted"] + classNames)
         for (index, dataset) in datasets.enumerated() {
             let fold = try RecordedPredictions(
                 file: RunDirectory.Layout(path: foldDirectory(index)).file("predictions-test.csv"), test: dataset.test!)
-            foldMetrics.append(try ClassificationMetrics(probabilities: fold.probabilities, labels: fold.labels, classNames: classNames))
+            // Each fold's classes as its run called them, by its own rule (its own threshold).
+            foldMetrics.append(try ClassificationMetrics(
+                probabilities: fold.probabilities, labels: fold.labels, classNames: classNames, predicted: fold.predicted))
             pooled.labels += fold.labels
             pooled.probabilities += fold.probabilities
+            pooledPredicted += fold.predicted
             for (row, path) in fold.paths.enumerated() {
                 let probabilities = fold.probabilities[row * classNames.count..<(row + 1) * classNames.count]
-                predictionRows += CSV.line(["\(index + 1)", path, classNames[fold.labels[row]]] + probabilities.map { "\($0)" })
+                predictionRows += CSV.line(
+                    ["\(index + 1)", path, classNames[fold.labels[row]], classNames[fold.predicted[row]]] + probabilities.map { "\($0)" })
             }
         }
         let table = FoldTable(classNames: classNames, folds: foldMetrics)
-        let report = try SplitReport(split: "out-of-fold", evaluation: pooled, classNames: classNames)
+        let report = try SplitReport(split: "out-of-fold", evaluation: pooled, classNames: classNames, predicted: pooledPredicted)
         try report.write(to: outputPath)
         try AtomicFile.write(table.csv, to: "\(outputPath)/folds.csv")
         try AtomicFile.write(predictionRows, to: "\(outputPath)/predictions.csv")

@@ -41,6 +41,15 @@ import Testing
         #expect(DecisionRule.youden(probabilities: [0.2, 0.3, 0.5], labels: [2]) == nil)
     }
 
+    /// Pooled folds: each sample called by its own fold's rule.
+    @Test func metricsOfGivenClassesKeepTheAUCOfTheProbabilities() throws {
+        let probabilities: [Float] = [0.8, 0.2, 0.6, 0.4, 0.3, 0.7]
+        let given = try ClassificationMetrics(probabilities: probabilities, labels: [0, 1, 1], classNames: ["a", "b"], predicted: [0, 1, 0])
+        let byArgmax = try ClassificationMetrics(probabilities: probabilities, labels: [0, 1, 1], classNames: ["a", "b"])
+        #expect(given.confusionMatrix[1, 1] == 1 && given.confusionMatrix[1, 0] == 1)
+        #expect(given.auc == byArgmax.auc)
+    }
+
     @Test func metricsFollowTheRule() throws {
         let probabilities: [Float] = [0.8, 0.2, 0.6, 0.4, 0.3, 0.7]
         let byArgmax = try ClassificationMetrics(probabilities: probabilities, labels: [0, 1, 1], classNames: ["a", "b"])

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bstrain cv: every image is tested once across the folds, finished folds are kept and an
-# interrupted one continues, folds.csv's mean is the mean of its fold rows, and 2 ranks give
+# interrupted one continues, folds.csv's figures are its folds' runs' own (each read by its
+# threshold) and its mean the mean of its fold rows, and 2 ranks give
 # the 1-rank predictions (SGD and --sync-bn, as in mpi-equivalence.sh). File names carry the
 # patient (p<k>_<n>.jpg), so --group-pattern is exercised as a user gives it.
 source "$(dirname "$0")/lib.sh"
@@ -36,7 +37,7 @@ if "$bstrain" cv "${options[@]}" --val "$work/data" --run-dir "$work/cv-val" 2> 
 grep -q "cross-validation takes each fold's test and validation patients from --train" "$work/err.txt" || fail "unexpected message: $(cat "$work/err.txt")"
 
 python3 - "$work" <<'PY'
-import csv, sys
+import csv, json, sys
 work = sys.argv[1]
 def rows(path):
     with open(path) as file:
@@ -50,6 +51,10 @@ for a, b in zip(one, two):
         assert abs(float(a[name]) - float(b[name])) < 1e-3, f"{a['path']}: {a[name]} on 1 rank, {b[name]} on 2"
 folds = rows(f"{work}/cv-1/folds.csv")
 accuracies = [float(row["ACC"]) for row in folds[:3]]
+for fold, accuracy in enumerate(accuracies, start=1):
+    # The fold's own run called each class by its rule (a threshold chosen on its validation).
+    run = json.load(open(f"{work}/cv-1/fold-{fold}/metrics.json"))["test"]["accuracy"]
+    assert abs(run - accuracy) < 1e-9, f"fold {fold}: folds.csv ACC {accuracy}, its run's test ACC {run}"
 mean = next(row for row in folds if row["fold"] == "mean")
 assert abs(float(mean["ACC"]) - sum(accuracies) / 3) < 1e-9, "mean row is not the mean of the folds"
 print(f"cv: 72 images tested once; 1 and 2 ranks agree; fold ACC {accuracies}")
