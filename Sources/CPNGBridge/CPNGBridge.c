@@ -79,6 +79,18 @@ int bstrain_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels, bs
         return BSTRAIN_PNG_TOO_MANY_PIXELS;
     }
 
+    // Deflate packs at most 1032 bytes into one (a 258-byte match in under 2 bits), so a file
+    // too short to hold the image its header declares is refused before the output is
+    // allocated: otherwise a 100-byte file could make every decoding thread allocate 500 MB.
+    uint64_t stored_row = ((uint64_t)width * png_get_channels(png, info) * (uint64_t)depth + 7) / 8;
+    uint64_t stored_bytes = (uint64_t)height * (stored_row + 1);
+    if (stored_bytes > ((uint64_t)size + 1024) * 1032) {
+        snprintf(message, message_capacity, "its %zu bytes cannot hold the %ux%u image its header declares",
+                 size, width, height);
+        png_destroy_read_struct(&png, &info, NULL);
+        return BSTRAIN_PNG_CORRUPT;
+    }
+
     // To 8- or 16-bit grey or RGB: palettes and packed grey expanded, alpha (and tRNS) dropped.
     if (colour == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
     if (colour == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);

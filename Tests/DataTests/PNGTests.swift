@@ -21,7 +21,7 @@ import Testing
 
     static func bytes(_ name: String) -> Data { try! Data(contentsOf: folder.appendingPathComponent(name)) }
 
-    static let eightBit = ["grey-1.png", "grey-8.png", "grey-alpha-8.png", "rgb-8.png", "rgba-8.png", "palette-8.png"]
+    static let eightBit = ["grey-1.png", "grey-8.png", "grey-alpha-8.png", "rgb-8.png", "rgba-8.png", "palette-8.png", "rgb-8-interlaced.png"]
     static let sixteenBit = ["grey-16.png", "grey-alpha-16.png", "rgb-16.png", "rgba-16.png"]
 
     @Test(arguments: eightBit, [1, 3])
@@ -95,6 +95,14 @@ import Testing
         #expect(throws: DatasetError.imageTooLarge(
             path: "bomb.png", width: 100_000, height: 100_000, limit: JPEG.defaultMaximumPixels)) {
             try PNG.decode(Self.bytes("bomb.png"), path: "bomb.png", channels: 1)
+        }
+        // Within a pixel limit that admits it, the header still declares more than its 66 bytes
+        // could hold: refused before the 10 GB of output are allocated.
+        #expect {
+            try PNG.decode(Self.bytes("bomb.png"), path: "bomb.png", channels: 1, maximumPixels: 20_000_000_000)
+        } throws: { error in
+            guard case .corruptPNG(_, let reason) = error as? DatasetError else { return false }
+            return reason.contains("cannot hold the 100000x100000 image")
         }
         let small = Self.bytes("grey-8.png")
         #expect(throws: DatasetError.imageTooLarge(path: "a.png", width: 5, height: 3, limit: 14)) {
