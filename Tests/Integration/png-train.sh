@@ -2,7 +2,8 @@
 # A class folder of PNGs trains end to end on 2 ranks (#19): 8-bit grey, 16-bit grey, 8-bit RGBA
 # and a palette file per class, one of them named .jpg (the content picks the decoder), written
 # with Python's zlib so the test needs no imaging package. The weights state the preprocessing,
-# and predict reads the same folder back.
+# predict reads the same folder back, and a truncated PNG and one with a wrong CRC stop a run
+# or, with --skip-bad, are listed in skipped.csv.
 source "$(dirname "$0")/lib.sh"
 
 python3 - "$work/data" <<'PY'
@@ -71,5 +72,28 @@ for named, twin in twins:
     probabilities = lambda row: [float(value) for key, value in row.items() if key not in ("path", "predicted")]
     difference = max(abs(a - b) for a, b in zip(probabilities(rows[named]), probabilities(rows[twin])))
     assert difference < 1e-5, f"{named} and {twin} hold the same pixels but their probabilities differ by {difference}"
+PY
+# Damaged PNGs stop a run with the file's name, or are skipped and listed with --skip-bad.
+cp -r "$work/data/train" "$work/bad"
+python3 - "$work/data/train/class-0/0-grey8.png" "$work/bad" <<'PY'
+import pathlib, sys
+whole, bad = pathlib.Path(sys.argv[1]).read_bytes(), pathlib.Path(sys.argv[2])
+(bad / "class-0" / "cut.png").write_bytes(whole[: len(whole) // 2])
+crc = bytearray(whole)
+crc[whole.index(b"IEND") + 5] ^= 1  # the end chunk's CRC
+(bad / "class-1" / "crc.png").write_bytes(bytes(crc))
+PY
+bad_options=(--model tiny --train "$work/bad" --image-size 32 --batch 8 --epochs 1 --threads 1 --log-format quiet)
+if mpirun_local -n 2 "$bstrain" train "${bad_options[@]}" --run-dir "$work/bad-run" > "$work/bad.log" 2>&1; then
+    fail "a damaged PNG did not stop the run"
+fi
+grep -q "is a truncated PNG" "$work/bad.log" || grep -q "crc.png is a corrupt PNG" "$work/bad.log" \
+    || fail "unexpected message: $(grep error "$work/bad.log")"
+mpirun_local -n 2 "$bstrain" train "${bad_options[@]}" --skip-bad --run-dir "$work/skip-run" > /dev/null
+python3 - "$work/skip-run/skipped.csv" <<'PY'
+import csv, sys
+reasons = {row["path"].rsplit("/", 1)[-1]: row["reason"] for row in csv.DictReader(open(sys.argv[1]))}
+assert set(reasons) == {"cut.png", "crc.png"}, reasons
+assert "truncated PNG" in reasons["cut.png"] and "CRC" in reasons["crc.png"], reasons
 PY
 echo "PNG training on 2 ranks: passed"
