@@ -26,7 +26,12 @@ enum ChannelConversion {
     ) -> [Sample] {
         precondition([1, 3].contains(channels) && [1, 3].contains(wanted), "channels must be 1 or 3")
         if channels == wanted { return samples }
-        if wanted == 3 { return samples.flatMap { [$0, $0, $0] } }
+        if wanted == 3 {
+            var replicated: [Sample] = []
+            replicated.reserveCapacity(samples.count * 3)
+            for sample in samples { replicated += repeatElement(sample, count: 3) }
+            return replicated
+        }
         return stride(from: 0, to: samples.count, by: 3).map { index in
             let red = UInt64(samples[index]), green = UInt64(samples[index + 1]), blue = UInt64(samples[index + 2])
             return Sample((19595 * red + 38470 * green + 7471 * blue + 32768) >> 16)

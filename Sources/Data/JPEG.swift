@@ -149,8 +149,5 @@ public enum JPEG {
         }
     }
 
-    private static func text(_ message: [CChar]) -> String {
-        let decoded = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return decoded.isEmpty ? "unknown libjpeg error" : decoded
-    }
+    private static func text(_ message: [CChar]) -> String { BridgeMessage.text(message, library: "libjpeg") }
 }

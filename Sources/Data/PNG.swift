@@ -26,8 +26,9 @@ public enum PNG {
     /// radiographs carry none worth keeping, and compositing would invent a background.
     ///
     /// A file whose header declares more than `maximumPixels` pixels is refused before anything
-    /// is allocated. A wrong CRC in any chunk, a bad zlib stream, too little image data, and a
-    /// file that ends before its end chunk are all refused.
+    /// is allocated, and so is one too short to hold the image its header declares. A wrong CRC
+    /// in any chunk, a bad zlib stream, too little image data, and a file that ends before its
+    /// end chunk are all refused.
     public static func decode(
         _ bytes: Data, path: String, channels: Int, maximumPixels: Int = JPEG.defaultMaximumPixels
     ) throws(DatasetError) -> Pixels {
@@ -65,8 +66,5 @@ public enum PNG {
             width: width, height: height, channels: channels, pixels: ChannelConversion.convert(values, from: stored, to: channels)))
     }
 
-    private static func text(_ message: [CChar]) -> String {
-        let decoded = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return decoded.isEmpty ? "unknown libpng error" : decoded
-    }
+    private static func text(_ message: [CChar]) -> String { BridgeMessage.text(message, library: "libpng") }
 }
