@@ -23,7 +23,7 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/malloc-interposer", exact: "1.6.1"),
     ],
     targets: [
-        // System libraries, found through pkg-config (Debian ships .pc files for all three).
+        // System libraries, found through pkg-config (Debian ships .pc files for all four).
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
@@ -33,11 +33,15 @@ let package = Package(
         .systemLibrary(
             name: "CJPEG", pkgConfig: "libjpeg",
             providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(
+            name: "CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
 
         // Tiny C targets for what Swift cannot import: MPI's handle macros and
-        // libjpeg's setjmp/longjmp error manager.
+        // libjpeg's and libpng's setjmp/longjmp error handling.
         .target(name: "CMPIBridge", dependencies: ["CMPI"]),
         .target(name: "CJPEGBridge", dependencies: ["CJPEG"]),
+        .target(name: "CPNGBridge", dependencies: ["CPNG"]),
 
         // Small utilities every layer may use: the seeded random generator, parallelFor and
         // atomic file writes.
@@ -45,7 +49,7 @@ let package = Package(
         .target(name: "Engine", dependencies: ["Support", "COpenBLAS"]),
         .target(name: "Networks", dependencies: ["Engine", "Support"]),
         .target(name: "Losses", dependencies: ["Engine", "Support"]),
-        .target(name: "Data", dependencies: ["Support", "CJPEGBridge"]),
+        .target(name: "Data", dependencies: ["Support", "CJPEGBridge", "CPNGBridge"]),
         .target(name: "Distributed", dependencies: ["CMPIBridge", "Support"]),
         // What a trained or training network is measured by: metrics, ROC, PCA, the evaluator.
         .target(name: "Evaluation", dependencies: ["Data", "Engine", "Losses", "Networks", "Support"]),
@@ -75,7 +79,8 @@ let package = Package(
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Engine", "Support"]),
         // Fixtures are read through #filePath by the tests, not bundled.
         .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "Support"], exclude: ["Fixtures"]),
-        .testTarget(name: "DataTests", dependencies: ["Data", "Support"]),
+        // PNG fixtures (Scripts/make-png-fixtures) are read through #filePath.
+        .testTarget(name: "DataTests", dependencies: ["Data", "Support"], exclude: ["Fixtures"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "CMPIBridge"]),
         // Fixtures (Scripts/make-evidence-fixtures) are read through #filePath, as LossesTests' are.
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Engine", "Support"], exclude: ["Fixtures"]),

@@ -10,14 +10,14 @@ struct DataCommand: ParsableCommand {
         commandName: "data",
         abstract: "Load, decode and cluster a dataset; print classes, data-mining groups, batch composition and timings.",
         discussion: """
-            Expects root/<class>/*.jpg|*.jpeg (one subfolder per class, sorted by name). Every image \
+            Expects root/<class>/*.jpg|*.jpeg|*.png (one subfolder per class, sorted by name). Every image \
             is decoded once (DCT-scaled, then area-resized to --image-size, aspect ratio not kept) into \
             an in-memory cache of images x size x size x channels bytes: 5216 images at 128 x 128 x 1 \
             take 85 MB. Each class is then split into data-mining groups by K-means on 32 x 32 grey \
             thumbnails (paper section 2.3).
             """)
 
-    @Option(help: "Training folder (root/<class>/*.jpg).")
+    @Option(help: "Training folder (root/<class>/*.jpg or *.png).")
     var train: String
 
     @Option(help: "Validation folder with the same classes; without it --val-fraction of each training class is held out.")
@@ -53,7 +53,7 @@ struct DataCommand: ParsableCommand {
     @Option(help: "Decoding threads (default: all cores).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
-    @Flag(help: "Leave out corrupt or non-JPEG files and list them, instead of stopping at the first.")
+    @Flag(help: "Leave out bad images (corrupt, or neither JPEG nor PNG) and list them, instead of stopping at the first.")
     var skipBad = false
 
     @Option(help: ArgumentHelp(InferenceOptions.maxImagePixelsHelp))

@@ -14,19 +14,19 @@ struct EmbedCommand: ParsableCommand {
             The embedding is the globally pooled feature vector that feeds the classifier, the vector \
             the metric loss compares; its width l per network: \
             \(NetworkKind.allCases.map { "\($0.rawValue) \($0.embeddingWidth)" }.joined(separator: ", ")). DIR holds one subfolder of \
-            JPEGs per class; its classes need not be the trained ones. Paths in the CSV are DIR joined \
+            JPEG or PNG images per class; its classes need not be the trained ones. Paths in the CSV are DIR joined \
             with each image's path in it; label is its class folder's name.
             """)
 
     @OptionGroup var options: InferenceOptions
 
-    @Argument(help: "Images: a folder with one subfolder of JPEGs per class.")
+    @Argument(help: "Images: a folder with one subfolder of JPEG or PNG images per class.")
     var directory: String
 
     @Option(help: "CSV file to write (default: standard output).")
     var out: String?
 
-    @Flag(help: "Leave out corrupt or non-JPEG files (listed on stderr) instead of stopping.")
+    @Flag(help: "Leave out bad images (corrupt, or neither JPEG nor PNG) (listed on stderr) instead of stopping.")
     var skipBad = false
 
     func run() throws {

@@ -25,13 +25,13 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var options: InferenceOptions
 
-    @Option(help: "Labelled images: a folder with one subfolder of JPEGs per class.")
+    @Option(help: "Labelled images: a folder with one subfolder of JPEG or PNG images per class.")
     var test: String
 
     @Option(help: "Folder for metrics.json, roc.csv and the plots (created if missing).")
     var out: String?
 
-    @Flag(help: "Skip corrupt or non-JPEG files (listed on stderr) instead of stopping.")
+    @Flag(help: "Skip bad images (corrupt, or neither JPEG nor PNG) (listed on stderr) instead of stopping.")
     var skipBad = false
 
     func run() throws {

@@ -10,7 +10,7 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Print the class probabilities and the predicted class of each image, as CSV or JSON.",
         discussion: """
-            PATH may be JPEG files or folders, searched recursively for .jpg/.jpeg files (hidden \
+            PATH may be JPEG or PNG files or folders, searched recursively for .jpg/.jpeg/.png files (hidden \
             ones skipped). Images are decoded and resized as in training; the network, classes and \
             input size come from the weights file. The predicted class is the most probable one. \
             A file that cannot be read or decoded is reported on stderr and the others are still \
@@ -23,7 +23,7 @@ struct PredictCommand: ParsableCommand {
 
     @OptionGroup var options: InferenceOptions
 
-    @Argument(help: "JPEG files or folders of them.")
+    @Argument(help: "JPEG or PNG files, or folders of them.")
     var paths: [String]
 
     @Option(help: "csv: path,predicted,<one column per class>; json: an array of {path, predicted, probabilities}.")
@@ -81,7 +81,7 @@ enum PredictError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case let .noImages(paths):
-            "found no .jpg or .jpeg file in \(paths.joined(separator: ", ")); give image files or folders that hold some"
+            "found no .jpg, .jpeg or .png file in \(paths.joined(separator: ", ")); give image files or folders that hold some"
         }
     }
 }

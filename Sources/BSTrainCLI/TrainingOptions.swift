@@ -58,7 +58,7 @@ struct RunOptions: TrainingOptionGroup {
 
 /// The images, their split and how batches are drawn from them.
 struct DataOptions: TrainingOptionGroup {
-    @Option(help: "Training images: a folder with one subfolder of JPEGs per class (required, here or in --config).")
+    @Option(help: "Training images: a folder with one subfolder of JPEG or PNG images per class (required, here or in --config).")
     var train: String?
     @Option(help: .training("Validation images with the same classes.", default: "hold out --val-fraction of --train"))
     var val: String?
@@ -80,7 +80,7 @@ struct DataOptions: TrainingOptionGroup {
     var imageSize: Int?
     @Option(help: .training("1 (grey) or 3 (colour) input channels.", default: \.channels))
     var channels: Int?
-    @Flag(inversion: .prefixedNo, help: .training("Skip corrupt or non-JPEG files (listed in skipped.csv) instead of stopping.", default: \.skipBad))
+    @Flag(inversion: .prefixedNo, help: .training("Skip bad images (corrupt, or neither JPEG nor PNG) (listed in skipped.csv) instead of stopping.", default: \.skipBad))
     var skipBad: Bool?
     @Option(help: .training(InferenceOptions.maxImagePixelsHelp, default: \.maxImagePixels))
     var maxImagePixels: Int?

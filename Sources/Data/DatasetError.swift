@@ -17,6 +17,12 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     case truncatedJPEG(path: String, reason: String)
     /// A valid JPEG that cannot be decoded to 8-bit grey or RGB (12-bit, lossless, unknown colours).
     case unsupportedJPEG(path: String, reason: String)
+    /// A file whose bytes are neither a JPEG nor a PNG, whatever its name (`detected` names what).
+    case unsupportedImageFormat(path: String, detected: String)
+    /// libpng failed: a wrong CRC, a bad zlib stream, too little image data, an invalid header.
+    case corruptPNG(path: String, reason: String)
+    /// The file ends before the PNG's end chunk (IEND).
+    case truncatedPNG(path: String)
     /// The header declares more pixels than `limit` (--max-image-pixels): refused before decoding,
     /// since a few bytes can declare an image of gigabytes.
     case imageTooLarge(path: String, width: Int, height: Int, limit: Int)
@@ -62,6 +68,13 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
         case .unsupportedJPEG(let path, let reason):
             return "\(path) is a JPEG bstrain cannot decode (\(reason)); convert it to an 8-bit grey or colour JPEG, "
                 + "or remove it, or pass --skip-bad"
+        case .unsupportedImageFormat(let path, let detected):
+            return "\(path) is neither a JPEG nor a PNG (it looks like \(detected)); convert it to PNG or JPEG or remove it, "
+                + "or pass --skip-bad"
+        case .corruptPNG(let path, let reason):
+            return "\(path) is a corrupt PNG (libpng: \(reason)); replace or remove it, or pass --skip-bad"
+        case .truncatedPNG(let path):
+            return "\(path) is a truncated PNG (it ends before its end chunk, IEND); replace or remove it, or pass --skip-bad"
         case .imageTooLarge(let path, let width, let height, let limit):
             return "\(path) declares \(width) x \(height) = \(width * height) pixels, more than the limit of \(limit) "
                 + "(it may be a decompression bomb); raise --max-image-pixels if the image is genuine, otherwise remove it or pass --skip-bad"
@@ -69,10 +82,10 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path) needs more than \(limitBytes >> 20) MiB to decode, the most an image within --max-image-pixels may take; "
                 + "remove it or pass --skip-bad"
         case .emptyClassFolder(let path):
-            return "class folder \(path) holds no .jpg/.jpeg images; add images or remove the folder"
+            return "class folder \(path) holds no .jpg/.jpeg/.png images; add images or remove the folder"
         case .tooFewClasses(let root, let found):
             let listed = found.isEmpty ? "none" : found.joined(separator: ", ")
-            return "\(root) has \(found.count) class folder(s) (\(listed)); classification needs at least two: root/<class>/*.jpg"
+            return "\(root) has \(found.count) class folder(s) (\(listed)); classification needs at least two: root/<class>/*.jpg|*.png"
         case .mismatchedClasses(let split, let path, let expected, let found):
             return "\(split) folder \(path) has classes [\(found.joined(separator: ", "))] but the training folder has "
                 + "[\(expected.joined(separator: ", "))]; every split needs the same class folders"

@@ -15,7 +15,9 @@ public struct SkippedImage: Equatable, Sendable {
 }
 
 /// Every image of one split decoded once, resized to `imageSize` x `imageSize`, and held as
-/// 8-bit pixels, so no epoch decodes a JPEG twice.
+/// 8-bit pixels, so no epoch decodes an image twice. 16-bit PNGs are rounded to 8 bits here,
+/// once, after resizing (`HighBitDepthImage.resized`): the network sees `pixel / 127.5 - 1`
+/// of 8-bit values, whose steps (1/127.5) are finer than a radiograph's noise.
 public struct ImageCache: Sendable {
     public let imageSize: Int
     /// 1 (grey) or 3 (RGB).
@@ -48,8 +50,9 @@ public struct ImageCache: Sendable {
 
     /// Decodes and resizes `folder` on `threads` threads.
     ///
-    /// Each JPEG is decoded with DCT scaling to the smallest scale not below `imageSize`, then
-    /// resampled to `imageSize` x `imageSize` (`Image.resized`). Colour files read as grey
+    /// Each file is decoded as its content says (`ImageFile`): a JPEG with DCT scaling to the
+    /// smallest scale not below `imageSize`, a PNG whole, then resampled to `imageSize` x
+    /// `imageSize` (`Image.resized`). Colour files read as grey
     /// give ITU-R 601 luma; grey files read as RGB are replicated. A file declaring more than
     /// `maximumPixels` pixels is refused without being decoded. A bad file throws, unless
     /// `skipBad`, which leaves it out and lists it in `skipped`.
@@ -124,10 +127,7 @@ public struct ImageCache: Sendable {
 
     private static func load(_ url: URL, imageSize: Int, channels: Int, maximumPixels: Int) throws(DatasetError) -> Image {
         let bytes = try RegularFile.contents(of: url.path)
-        let image = try JPEG.decode(
-            bytes, path: url.path, channels: channels, minimumWidth: imageSize, minimumHeight: imageSize,
-            maximumPixels: maximumPixels)
-        return image.resized(width: imageSize, height: imageSize)
+        return try ImageFile.decode(bytes, path: url.path, channels: channels, side: imageSize, maximumPixels: maximumPixels)
     }
 
     private static func compact(_ decoded: [UInt8], failures: [DatasetError?], blockSize: Int) -> [UInt8] {

@@ -11,7 +11,7 @@ public struct LabeledImage: Equatable, Sendable {
     }
 }
 
-/// A folder in the class-per-subfolder layout `root/<class>/**/*.jpg|*.jpeg` (the layout of
+/// A folder in the class-per-subfolder layout `root/<class>/**/*.jpg|*.jpeg|*.png` (the layout of
 /// Keras `flow_from_directory` and torchvision `ImageFolder`).
 ///
 /// Classes are the subfolder names sorted; images are sorted by class, then by relative path,
@@ -29,17 +29,17 @@ public struct ImageFolder: Sendable {
     }
 
     /// Lists `root`, checking it has at least two non-empty class folders. Class folders and
-    /// their subfolders may be symbolic links (`JPEGFileSearch`).
+    /// their subfolders may be symbolic links (`ImageFileSearch`).
     public static func scan(_ root: URL) throws(DatasetError) -> ImageFolder {
-        guard JPEGFileSearch.isFolder(root.path) else { throw .missingDirectory(path: root.path) }
-        let classNames = try JPEGFileSearch.visibleEntries(of: root.path).filter {
-            JPEGFileSearch.isFolder(root.appendingPathComponent($0).path)
+        guard ImageFileSearch.isFolder(root.path) else { throw .missingDirectory(path: root.path) }
+        let classNames = try ImageFileSearch.visibleEntries(of: root.path).filter {
+            ImageFileSearch.isFolder(root.appendingPathComponent($0).path)
         }
         guard classNames.count >= 2 else { throw .tooFewClasses(root: root.path, found: classNames) }
         var images: [LabeledImage] = []
         for (label, name) in classNames.enumerated() {
             let folder = root.appendingPathComponent(name).path
-            let paths = try JPEGFileSearch.relativePaths(under: folder)
+            let paths = try ImageFileSearch.relativePaths(under: folder)
             guard !paths.isEmpty else { throw .emptyClassFolder(path: folder) }
             images += paths.map { LabeledImage(path: name + "/" + $0, label: label) }
         }

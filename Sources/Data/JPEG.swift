@@ -144,24 +144,10 @@ public enum JPEG {
     /// rather than libjpeg's "Not a JPEG file: starts with 0x89 0x50".
     private static func checkSignature(_ bytes: Data, path: String) throws(DatasetError) {
         guard !bytes.isEmpty else { throw .emptyFile(path: path) }
-        let head = [UInt8](bytes.prefix(12))
-        if head.count >= 3, head[0] == 0xFF, head[1] == 0xD8, head[2] == 0xFF { return }
-        throw .notJPEG(path: path, detected: describeFormat(head))
+        guard ImageFormat.detect(bytes) == .jpeg else {
+            throw .notJPEG(path: path, detected: ImageFormat.describe([UInt8](bytes.prefix(12))))
+        }
     }
 
-    private static func describeFormat(_ head: [UInt8]) -> String {
-        func starts(_ signature: [UInt8]) -> Bool { head.starts(with: signature) }
-        if starts([0x89, 0x50, 0x4E, 0x47]) { return "a PNG image" }
-        if starts(Array("GIF8".utf8)) { return "a GIF image" }
-        if starts(Array("BM".utf8)) { return "a BMP image" }
-        if starts([0x49, 0x49, 0x2A, 0x00]) || starts([0x4D, 0x4D, 0x00, 0x2A]) { return "a TIFF image" }
-        if starts(Array("RIFF".utf8)), head.count >= 12, head[8..<12].elementsEqual("WEBP".utf8) { return "a WebP image" }
-        if head.allSatisfy({ $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20..<0x7F).contains($0) }) { return "a text file" }
-        return "unknown data starting with " + head.prefix(4).map { String(format: "0x%02X", $0) }.joined(separator: " ")
-    }
-
-    private static func text(_ message: [CChar]) -> String {
-        let decoded = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return decoded.isEmpty ? "unknown libjpeg error" : decoded
-    }
+    private static func text(_ message: [CChar]) -> String { BridgeMessage.text(message, library: "libjpeg") }
 }

@@ -50,46 +50,67 @@ extension Image {
     /// an axis that shrinks, bilinear on an axis that grows, each axis separately.
     public func resized(width newWidth: Int, height newHeight: Int) -> Image {
         if newWidth == width && newHeight == height { return self }
-        let horizontal = AxisResampling(from: width, to: newWidth)
-        let vertical = AxisResampling(from: height, to: newHeight)
-        let rowLength = newWidth * channels
-        var rows = [Float](repeating: 0, count: height * rowLength)  // (height, newWidth, channels)
-        var result = [UInt8](repeating: 0, count: newHeight * rowLength)
-        pixels.withUnsafeBufferPointer { source in
-            rows.withUnsafeMutableBufferPointer { rows in
-                for y in 0..<height {
-                    let input = source.baseAddress! + y * width * channels
-                    let output = rows.baseAddress! + y * rowLength
-                    for x in 0..<newWidth {
-                        let start = horizontal.starts[x]
-                        let offset = horizontal.offsets[x]
-                        for channel in 0..<channels {
-                            var sum: Float = 0
-                            for tap in 0..<horizontal.counts[x] {
-                                sum += horizontal.weights[offset + tap] * Float(input[(start + tap) * channels + channel])
-                            }
-                            output[x * channels + channel] = sum
+        return Image(
+            width: newWidth, height: newHeight, channels: channels,
+            pixels: resample(pixels, width: width, height: height, channels: channels, to: newWidth, newHeight, divisor: 1))
+    }
+}
+
+extension HighBitDepthImage {
+    /// This image resampled as `Image.resized` does, to 8 bits: the 16-bit samples are averaged
+    /// in floating point and divided by 257 (65535 -> 255) before the one rounding, so a sample
+    /// counts with all its bits, as it would not were it truncated to 8 bits first.
+    public func resized(width newWidth: Int, height newHeight: Int) -> Image {
+        Image(
+            width: newWidth, height: newHeight, channels: channels,
+            pixels: resample(samples, width: width, height: height, channels: channels, to: newWidth, newHeight, divisor: 257))
+    }
+}
+
+/// Interleaved samples resampled to `newWidth` x `newHeight`, each output divided by `divisor`
+/// and rounded to 8 bits.
+private func resample<Sample: BinaryInteger>(
+    _ samples: [Sample], width: Int, height: Int, channels: Int, to newWidth: Int, _ newHeight: Int, divisor: Float
+) -> [UInt8] {
+    let horizontal = AxisResampling(from: width, to: newWidth)
+    let vertical = AxisResampling(from: height, to: newHeight)
+    let rowLength = newWidth * channels
+    var rows = [Float](repeating: 0, count: height * rowLength)  // (height, newWidth, channels)
+    var result = [UInt8](repeating: 0, count: newHeight * rowLength)
+    samples.withUnsafeBufferPointer { source in
+        rows.withUnsafeMutableBufferPointer { rows in
+            for y in 0..<height {
+                let input = source.baseAddress! + y * width * channels
+                let output = rows.baseAddress! + y * rowLength
+                for x in 0..<newWidth {
+                    let start = horizontal.starts[x]
+                    let offset = horizontal.offsets[x]
+                    for channel in 0..<channels {
+                        var sum: Float = 0
+                        for tap in 0..<horizontal.counts[x] {
+                            sum += horizontal.weights[offset + tap] * Float(input[(start + tap) * channels + channel])
                         }
+                        output[x * channels + channel] = sum
                     }
                 }
             }
         }
-        var accumulator = [Float](repeating: 0, count: rowLength)
-        rows.withUnsafeBufferPointer { rows in
-            for y in 0..<newHeight {
-                for index in 0..<rowLength { accumulator[index] = 0 }
-                let start = vertical.starts[y]
-                let offset = vertical.offsets[y]
-                for tap in 0..<vertical.counts[y] {
-                    let weight = vertical.weights[offset + tap]
-                    let row = rows.baseAddress! + (start + tap) * rowLength
-                    for index in 0..<rowLength { accumulator[index] += weight * row[index] }
-                }
-                for index in 0..<rowLength {
-                    result[y * rowLength + index] = UInt8(min(max(accumulator[index] + 0.5, 0), 255))
-                }
+    }
+    var accumulator = [Float](repeating: 0, count: rowLength)
+    rows.withUnsafeBufferPointer { rows in
+        for y in 0..<newHeight {
+            for index in 0..<rowLength { accumulator[index] = 0 }
+            let start = vertical.starts[y]
+            let offset = vertical.offsets[y]
+            for tap in 0..<vertical.counts[y] {
+                let weight = vertical.weights[offset + tap]
+                let row = rows.baseAddress! + (start + tap) * rowLength
+                for index in 0..<rowLength { accumulator[index] += weight * row[index] }
+            }
+            for index in 0..<rowLength {
+                result[y * rowLength + index] = UInt8(min(max(accumulator[index] / divisor + 0.5, 0), 255))
             }
         }
-        return Image(width: newWidth, height: newHeight, channels: channels, pixels: result)
     }
+    return result
 }

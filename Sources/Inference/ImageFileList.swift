@@ -2,8 +2,8 @@ import Data
 import Foundation
 
 /// The images named on a command line (`bstrain predict PATH...`): a file is taken as named,
-/// whatever its extension (a non-JPEG is then reported by the decoder); a folder is searched
-/// for .jpg/.jpeg files as a class folder is (`JPEGFileSearch`: recursively, hidden entries
+/// whatever its extension (one neither JPEG nor PNG is then reported by the decoder); a folder is searched
+/// for .jpg/.jpeg/.png files as a class folder is (`ImageFileSearch`: recursively, hidden entries
 /// skipped, links followed but no folder twice), in sorted order. Each file is listed once,
 /// under the first spelling that reached it.
 public struct ImageFileList {
@@ -35,7 +35,7 @@ public struct ImageFileList {
                 continue
             }
             do {
-                try JPEGFileSearch.relativePaths(under: argument).forEach { add((argument as NSString).appendingPathComponent($0)) }
+                try ImageFileSearch.relativePaths(under: argument).forEach { add((argument as NSString).appendingPathComponent($0)) }
             } catch {
                 failures.append((argument, "\(error)"))
             }

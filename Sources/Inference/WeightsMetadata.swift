@@ -119,6 +119,7 @@ public struct WeightsMetadata: Equatable, Sendable {
         if case .threshold(let threshold) = decisionRule { entries["decision_threshold"] = "\(threshold)" }
         if testTimeAugmentation { entries["tta"] = "true" }
         entries["temperature"] = temperatureScaling.map { "\($0.temperature)" }
+        entries.merge(InputPreprocessing.metadata(imageSize: imageSize, channels: channels)) { stated, _ in stated }
         return entries
     }
 }

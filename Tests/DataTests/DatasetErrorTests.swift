@@ -12,6 +12,8 @@ import Testing
             .notRegularFile(path: "/d/a/x.jpg", kind: "a named pipe (FIFO)"),
             .imageTooLarge(path: "/d/a/x.jpg", width: 32000, height: 32000, limit: 89_478_485),
             .decoderMemoryExceeded(path: "/d/a/x.jpg", limitBytes: 1 << 30),
+            .unsupportedImageFormat(path: "/d/a/x.jpg", detected: "a GIF image"),
+            .corruptPNG(path: "/d/a/x.jpg", reason: "IDAT: CRC error"), .truncatedPNG(path: "/d/a/x.jpg"),
         ]
         for error in errors {
             #expect(error.description.contains("/d/a/x.jpg"))

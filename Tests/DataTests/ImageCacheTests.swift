@@ -41,7 +41,9 @@ import Testing
             switch error as? DatasetError {
             case .corruptJPEG(let path, _): return kind == "truncated" && path == bad.path
             case .emptyFile(let path): return kind == "empty" && path == bad.path
-            case .notJPEG(let path, let detected): return path == bad.path && detected.contains(kind == "png" ? "PNG" : "text")
+            // The content decides the decoder: a PNG named .jpg is read as a PNG, here cut in its header.
+            case .truncatedPNG(let path): return kind == "png" && path == bad.path
+            case .unsupportedImageFormat(let path, let detected): return kind == "text" && path == bad.path && detected.contains("text")
             default: return false
             }
         }

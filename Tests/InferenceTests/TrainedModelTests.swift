@@ -125,7 +125,7 @@ import Testing
         let allBad = ImageFolder(root: folder.root, classNames: folder.classNames, images: [folder.images[0]])
         let none = try trained.infer(allBad, threads: 1)
         #expect(none.images.isEmpty)
-        #expect(none.failures.map(\.error) == [.notJPEG(path: "\(root)/x/bad.jpg", detected: "a text file")])
+        #expect(none.failures.map(\.error) == [.unsupportedImageFormat(path: "\(root)/x/bad.jpg", detected: "a text file")])
     }
 
     @Test func embeddingCSVHasPathLabelAndOneColumnPerDimension() {

@@ -21,6 +21,18 @@ import Testing
         #expect(try WeightsMetadata(metadata.safetensorsMetadata, path: "w") == metadata)
     }
 
+    /// The preprocessing is stated for a stranger, in the terms of the input it describes, and
+    /// files written before it was stated still read.
+    @Test(arguments: [1, 3])
+    func writtenMetadataStatesThePreprocessing(channels: Int) throws {
+        let metadata = WeightsMetadata(
+            network: .tiny, loss: "ce", classNames: ["a", "b"], imageSize: 96, channels: channels, epoch: 1).safetensorsMetadata
+        #expect(metadata["preprocessing_scale"]?.contains("pixel / 127.5 - 1") == true)
+        #expect(metadata["preprocessing_colour"]?.hasPrefix(channels == 1 ? "1 channel, grey" : "3 channels, RGB") == true)
+        #expect(metadata["preprocessing_resize"]?.hasPrefix("96 x 96") == true)
+        #expect(try WeightsMetadata(Self.written, path: "w").channels == 1)
+    }
+
     @Test func aDecisionThresholdReadsBackAndIsOnlyForTwoClasses() throws {
         let metadata = WeightsMetadata(
             network: .tiny, loss: "ce", classNames: ["normal", "pneumonia"], imageSize: 64, channels: 1, epoch: 2,

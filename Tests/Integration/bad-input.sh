@@ -46,7 +46,7 @@ expect "truncated JPEG" "truncated.jpg" "$bstrain" train "${common[@]}" --train 
 copy_data; : > "$work/bad/class-1/empty.jpg"
 expect "zero-byte file" "empty.jpg" "$bstrain" train "${common[@]}" --train "$work/bad" --run-dir "$work/r2"
 copy_data; printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR' > "$work/bad/class-1/picture.jpg"
-expect "PNG renamed .jpg" "picture.jpg" "$bstrain" train "${common[@]}" --train "$work/bad" --run-dir "$work/r3"
+expect "PNG named .jpg, cut in its header" "picture.jpg" "$bstrain" train "${common[@]}" --train "$work/bad" --run-dir "$work/r3"
 copy_data; echo "not an image" > "$work/bad/class-0/notes.jpg"
 expect "text file named .jpg" "notes.jpg" "$bstrain" train "${common[@]}" --train "$work/bad" --run-dir "$work/r4"
 copy_data; mkdir "$work/bad/class-2"

@@ -124,7 +124,7 @@ open(sys.argv[2], "wb").write(data)
 PY
 expect_error "holds NaN or infinite values" "$bstrain" predict --weights "$work/nan.safetensors" "$good"
 mkdir -p "$work/no-images"
-expect_error "found no .jpg or .jpeg file" "$bstrain" predict --weights "$weights" "$work/no-images"
+expect_error "found no .jpg, .jpeg or .png file" "$bstrain" predict --weights "$weights" "$work/no-images"
 "$bstrain" synth "$work/two" --classes 2 --images-per-class 4 >/dev/null
 expect_error "was trained on" "$bstrain" eval --weights "$weights" --test "$work/two/test"
 

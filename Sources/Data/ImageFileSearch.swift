@@ -1,16 +1,17 @@
 import Foundation
 
-/// The .jpg/.jpeg files under a folder: the one search behind a class folder's images and
-/// `predict DIR`.
+/// The image files (.jpg, .jpeg, .png) under a folder: the one search behind a class folder's
+/// images and `predict DIR`. The extension only selects files to list; each file's content
+/// decides how it is decoded (`ImageFile`), so a .jpg holding a PNG is read as a PNG.
 ///
 /// Hidden entries (names starting with a dot) are skipped. Symbolic links are followed, to
 /// files and folders alike (a class folder may be a link to where the images live), but no
 /// folder is entered twice: folders are told apart by device and inode, so a link to an
 /// enclosing folder (`ln -s . self`) neither lists its files again nor recurses forever.
-public enum JPEGFileSearch {
-    /// Whether `name` ends in .jpg or .jpeg, in any case.
-    public static func hasJPEGExtension(_ name: String) -> Bool {
-        ["jpg", "jpeg"].contains((name as NSString).pathExtension.lowercased())
+public enum ImageFileSearch {
+    /// Whether `name` ends in .jpg, .jpeg or .png, in any case.
+    public static func hasImageExtension(_ name: String) -> Bool {
+        ["jpg", "jpeg", "png"].contains((name as NSString).pathExtension.lowercased())
     }
 
     /// The files' paths relative to `folder`, sorted. An entry that is not a folder counts by its
@@ -54,7 +55,7 @@ public enum JPEGFileSearch {
             let path = (folder as NSString).appendingPathComponent(name)
             if isFolder(path) {
                 try search(path, prefix: prefix + name + "/", visited: &visited, found: &found)
-            } else if hasJPEGExtension(name) {
+            } else if hasImageExtension(name) {
                 found.append(prefix + name)
             }
         }

@@ -1,0 +1,70 @@
+import CPNGBridge
+import Foundation
+
+/// PNG reading through libpng, by way of the CPNGBridge error handling.
+public enum PNG {
+    /// A decoded file at the bit depth it was stored in.
+    public enum Pixels: Equatable, Sendable {
+        /// Files of 1, 2, 4 or 8 bits a sample (palettes included).
+        case eightBit(Image)
+        /// 16-bit files, kept whole until resized (`HighBitDepthImage.resized`).
+        case sixteenBit(HighBitDepthImage)
+
+        /// These pixels resampled to `width` x `height` as 8-bit; 16-bit samples are averaged
+        /// before they are scaled to 8 bits, so no precision is lost to an early rounding.
+        public func resized(width: Int, height: Int) -> Image {
+            switch self {
+            case .eightBit(let image): return image.resized(width: width, height: height)
+            case .sixteenBit(let image): return image.resized(width: width, height: height)
+            }
+        }
+    }
+
+    /// Decodes `bytes` into `channels` (1: grey, ITU-R 601 luma for colour files; 3: RGB, grey
+    /// replicated), whatever the file stores: grey, grey and alpha, RGB, RGBA or a palette, at
+    /// 1 to 16 bits. Alpha is dropped (as Pillow's `convert("L")` and `convert("RGB")` drop it):
+    /// radiographs carry none worth keeping, and compositing would invent a background.
+    ///
+    /// A file whose header declares more than `maximumPixels` pixels is refused before anything
+    /// is allocated, and so is one too short to hold the image its header declares. A wrong CRC
+    /// in any chunk, a bad zlib stream, too little image data, and a file that ends before its
+    /// end chunk are all refused.
+    public static func decode(
+        _ bytes: Data, path: String, channels: Int, maximumPixels: Int = JPEG.defaultMaximumPixels
+    ) throws(DatasetError) -> Pixels {
+        precondition(channels == 1 || channels == 3, "channels must be 1 or 3")
+        guard !bytes.isEmpty else { throw .emptyFile(path: path) }
+        var decoded = bstrain_png_image()
+        var message = [CChar](repeating: 0, count: 256)
+        let status = bytes.withUnsafeBytes { raw in
+            bstrain_png_decode(
+                raw.bindMemory(to: UInt8.self).baseAddress, raw.count, UInt64(max(0, maximumPixels)), &decoded,
+                &message, message.count)
+        }
+        switch bstrain_png_status(UInt32(status)) {
+        case BSTRAIN_PNG_OK:
+            break
+        case BSTRAIN_PNG_TOO_MANY_PIXELS:
+            throw .imageTooLarge(path: path, width: Int(decoded.width), height: Int(decoded.height), limit: maximumPixels)
+        case BSTRAIN_PNG_TRUNCATED:
+            throw .truncatedPNG(path: path)
+        default:
+            throw .corruptPNG(path: path, reason: text(message))
+        }
+        guard let samples = decoded.samples else { throw .corruptPNG(path: path, reason: text(message)) }
+        defer { free(samples) }
+        let (width, height, stored) = (Int(decoded.width), Int(decoded.height), Int(decoded.channels))
+        let count = width * height * stored
+        if decoded.bit_depth == 16 {
+            let values = Array(UnsafeBufferPointer(start: samples.assumingMemoryBound(to: UInt16.self), count: count))
+            return .sixteenBit(HighBitDepthImage(
+                width: width, height: height, channels: channels,
+                samples: ChannelConversion.convert(values, from: stored, to: channels)))
+        }
+        let values = Array(UnsafeBufferPointer(start: samples.assumingMemoryBound(to: UInt8.self), count: count))
+        return .eightBit(Image(
+            width: width, height: height, channels: channels, pixels: ChannelConversion.convert(values, from: stored, to: channels)))
+    }
+
+    private static func text(_ message: [CChar]) -> String { BridgeMessage.text(message, library: "libpng") }
+}
