@@ -23,9 +23,20 @@ public struct RetrievalMetrics: Codable, Equatable, Sendable {
         public let rPrecision: Double
         /// Mean over queries of (1/R) Σ_{i ≤ R, neighbour i relevant} precision@i.
         public let meanAveragePrecisionAtR: Double
+
+        /// pytorch-metric-learning's names.
+        enum CodingKeys: String, CodingKey {
+            case queries
+            case precisionAt1 = "precision_at_1"
+            case recallAtK = "recall_at_k"
+            case rPrecision = "r_precision"
+            case meanAveragePrecisionAtR = "mean_average_precision_at_r"
+        }
     }
 
     public let classNames: [String]
+    /// The K of each entry of `Figures.recallAtK` (`recallRanks`), for readers of the JSON.
+    public let recallRanks: [Int]
     public let overall: Figures
     /// One entry per class; nil for a class without counted queries.
     public let perClass: [Figures?]
@@ -53,6 +64,7 @@ public struct RetrievalMetrics: Codable, Equatable, Sendable {
             sums[label].add(relevant: relevant, relevantCount: relevantCount)
         }
         self.classNames = classNames
+        recallRanks = Self.recallRanks
         overall = sums.reduce(Sums(), +).figures
         perClass = sums.map { $0.queries > 0 ? $0.figures : nil }
     }

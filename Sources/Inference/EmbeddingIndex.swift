@@ -141,6 +141,8 @@ public enum EmbeddingIndexError: Error, CustomStringConvertible, Equatable {
     case notAnIndex(path: String, reason: String)
     case unreadableWeights(path: String)
     case otherWeights(index: String, indexWeights: String, given: String)
+    /// The gallery's classes are not the weights' (a kNN vote must name the classes the head does).
+    case otherClasses(index: String, indexClasses: [String], weightsClasses: [String])
 
     public var description: String {
         switch self {
@@ -153,6 +155,9 @@ public enum EmbeddingIndexError: Error, CustomStringConvertible, Equatable {
         case let .otherWeights(index, indexWeights, given):
             "the index \(index) was made with the weights \(indexWeights), not \(given): its embeddings cannot be compared with "
                 + "these; pass --weights \(indexWeights), or re-index the gallery with 'bstrain index --weights \(given)'"
+        case let .otherClasses(index, indexClasses, weightsClasses):
+            "the index \(index) holds the classes \(indexClasses.joined(separator: ", ")), the weights \(weightsClasses.joined(separator: ", ")); "
+                + "index a folder with one subfolder per trained class, named the same"
         }
     }
 }

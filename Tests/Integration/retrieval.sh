@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # After a short run of `tiny` on the synthetic set: `index` stores every gallery image's
 # embedding (the same on one rank and on two under mpirun), `retrieve` finds a gallery image
-# as its own nearest case and refuses an index made by other weights.
+# as its own nearest case and refuses an index made by other weights, `eval --retrieval`
+# and `--classifier knn` (eval and predict) agree with a plain-Python kNN over embed's CSVs.
 source "$(dirname "$0")/lib.sh"
 
 echo "synthetic set and a 2-epoch run of tiny"
@@ -61,6 +62,55 @@ assert own[0]["path"] == query and abs(float(own[0]["similarity"]) - 1) < 1e-4, 
 assert [int(row["rank"]) for row in own] == [1, 2, 3, 4, 5]
 similarities = [float(row["similarity"]) for row in own]
 assert similarities == sorted(similarities, reverse=True), "neighbours are not ordered by similarity"
+PY
+
+echo "eval --retrieval (leave-one-out and against the index) and --classifier knn"
+"$bstrain" embed --weights "$weights" --threads 2 "$work/data/test" --out "$work/test.csv" >/dev/null
+"$bstrain" eval --weights "$weights" --test "$work/data/test" --threads 2 --retrieval --out "$work/loo" >"$work/loo.txt"
+grep -q "leave-one-out" "$work/loo.txt" || fail "eval --retrieval printed no retrieval table: $(cat "$work/loo.txt")"
+"$bstrain" eval --weights "$weights" --test "$work/data/test" --threads 2 --retrieval --gallery "$work/train.index" --out "$work/gallery" >/dev/null
+"$bstrain" eval --weights "$weights" --test "$work/data/test" --threads 2 --classifier knn --index "$work/train.index" --knn-k 5 \
+    --out "$work/knn" >"$work/knn.txt"
+grep -q "the head on the same images" "$work/knn.txt" || fail "eval --classifier knn did not print the head beside: $(cat "$work/knn.txt")"
+"$bstrain" predict --weights "$weights" --threads 2 --classifier knn --index "$work/train.index" --knn-k 5 "$work/data/test" >"$work/knn-predictions.csv"
+python3 - "$work/train.csv" "$work/test.csv" "$work/loo/retrieval.json" "$work/gallery/retrieval.json" "$work/knn/metrics.json" "$work/knn-predictions.csv" <<'PY'
+import csv, json, math, sys
+train_csv, test_csv, loo_json, gallery_json, knn_json, predictions_csv = sys.argv[1:]
+def load(path):
+    rows = list(csv.DictReader(open(path)))
+    width = sum(1 for key in rows[0] if key.startswith("f"))
+    vectors = []
+    for row in rows:
+        v = [float(row[f"f{j}"]) for j in range(width)]
+        norm = math.sqrt(sum(x * x for x in v)) or 1.0
+        vectors.append([x / norm for x in v])
+    return [row["path"] for row in rows], [row["label"] for row in rows], vectors
+def ranked(query, gallery, skip=None):
+    similarities = [(-sum(a * b for a, b in zip(query, g)), i) for i, g in enumerate(gallery) if i != skip]
+    return [i for _, i in sorted(similarities)]
+_, train_labels, train = load(train_csv)
+test_paths, test_labels, test = load(test_csv)
+def precision_at_1(gallery, gallery_labels, leave_one_out):
+    hits = [gallery_labels[ranked(q, gallery, i if leave_one_out else None)[0]] == test_labels[i] for i, q in enumerate(test)]
+    return sum(hits) / len(hits)
+loo = json.load(open(loo_json))
+against = json.load(open(gallery_json))
+expected_loo = precision_at_1(test, test_labels, True)
+expected_gallery = precision_at_1(train, train_labels, False)
+assert abs(loo["metrics"]["overall"]["precision_at_1"] - expected_loo) < 1e-6, f"leave-one-out P@1 {loo['metrics']['overall']} vs {expected_loo}"
+assert abs(against["metrics"]["overall"]["precision_at_1"] - expected_gallery) < 1e-6, "P@1 against the index differs"
+assert against["gallery"].endswith("train.index") and loo["gallery"] == "leave-one-out"
+predicted = []
+for q in test:
+    votes = [train_labels[i] for i in ranked(q, train)[:5]]
+    classes = sorted(set(train_labels))
+    predicted.append(max(classes, key=lambda c: (votes.count(c), -classes.index(c))))
+accuracy = sum(p == t for p, t in zip(predicted, test_labels)) / len(test)
+metrics = json.load(open(knn_json))["test"]
+assert metrics["accuracy"] == accuracy, f"eval --classifier knn ACC {metrics['accuracy']} vs plain-Python 5-NN {accuracy}"
+rows = {row["path"]: row["predicted"] for row in csv.DictReader(open(predictions_csv))}
+assert [rows[path] for path in test_paths] == predicted, "predict --classifier knn differs from the plain-Python 5-NN"
+print(f"  P@1 leave-one-out {expected_loo:.4f}, against the training set {expected_gallery:.4f}; 5-NN ACC {accuracy:.4f}")
 PY
 
 echo "an index made by other weights is refused"
