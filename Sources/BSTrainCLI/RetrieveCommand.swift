@@ -3,6 +3,7 @@ import Data
 import Evaluation
 import Foundation
 import Inference
+import Reports
 import Support
 
 /// `bstrain retrieve`: the most similar gallery cases of new images.
@@ -14,7 +15,8 @@ struct RetrieveCommand: ParsableCommand {
             PATH may be JPEG files or folders, searched recursively for .jpg/.jpeg files. Each query \
             is embedded with --weights, which must be the weights the index was made with, and \
             compared with every gallery image by cosine similarity (exact search). The CSV has one \
-            row per query and neighbour: query, rank (1 = most similar), path, class, similarity.
+            row per query and neighbour: query, rank (1 = most similar), path, class, similarity. \
+            --sheets also writes one SVG contact sheet per query, linking the images where they lie.
             """)
 
     @OptionGroup var options: InferenceOptions
@@ -30,6 +32,9 @@ struct RetrieveCommand: ParsableCommand {
 
     @Option(help: "CSV file to write (default: standard output).")
     var out: String?
+
+    @Option(help: "Folder for one SVG contact sheet per query (query image, neighbours, classes, similarities), named <n>-<file>.svg.")
+    var sheets: String?
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one query image file or folder") }
@@ -59,6 +64,7 @@ struct RetrieveCommand: ParsableCommand {
                 ])
             }
         }
+        if let sheets { try writeSheets(to: sheets, queries: queries.images.map { folder.url(of: $0).path }, neighbours: neighbours, gallery: gallery) }
         guard let out else {
             print(csv, terminator: "")
             return
@@ -69,5 +75,25 @@ struct RetrieveCommand: ParsableCommand {
             throw DatasetError.unwritableFile(path: out, reason: error.localizedDescription)
         }
         print("wrote the \(neighbours.k) nearest of \(gallery.count) gallery images for \(queries.images.count) queries to \(out)")
+    }
+
+    /// ContactSheetPlot per query, numbered in query order so equal file names do not collide.
+    private func writeSheets(to folder: String, queries: [String], neighbours: NearestNeighbours, gallery: EmbeddingIndex) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw ReportError.cannotCreateFolder(path: folder, reason: error.localizedDescription)
+        }
+        for (query, path) in queries.enumerated() {
+            let ranks = query * neighbours.k..<(query + 1) * neighbours.k
+            let sheet = ContactSheetPlot.svg(queryPath: path, neighbours: ranks.map { rank in
+                let neighbour = neighbours.indices[rank]
+                return .init(
+                    path: gallery.paths[neighbour], className: gallery.classNames[gallery.labels[neighbour]],
+                    similarity: neighbours.similarities[rank])
+            })
+            let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+            try AtomicFile.write(sheet, to: "\(folder)/\(query + 1)-\(name).svg")
+        }
     }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # After a short run of `tiny` on the synthetic set: `index` stores every gallery image's
 # embedding (the same on one rank and on two under mpirun), `retrieve` finds a gallery image
-# as its own nearest case and refuses an index made by other weights, `eval --retrieval`
+# as its own nearest case (with one SVG contact sheet per query) and refuses an index made by other weights, `eval --retrieval`
 # and `--classifier knn` (eval and predict) agree with a plain-Python kNN over embed's CSVs.
 source "$(dirname "$0")/lib.sh"
 
@@ -48,8 +48,12 @@ print(f"  {count} images of width {width}; one rank vs two: largest difference {
 PY
 
 echo "retrieve"
-query=$(find "$work/data/train" -name '*.jpg' | sort | head -1)
-"$bstrain" retrieve --weights "$weights" --index "$work/train.index" --threads 2 --k 5 "$query" "$work/data/test" >"$work/neighbours.csv"
+# sed, not head: head's early exit would end sort with SIGPIPE, which pipefail reports.
+query=$(find "$work/data/train" -name '*.jpg' | sort | sed -n 1p)
+"$bstrain" retrieve --weights "$weights" --index "$work/train.index" --threads 2 --k 5 "$query" "$work/data/test" \
+    --sheets "$work/sheets" >"$work/neighbours.csv"
+[[ $(ls "$work/sheets" | wc -l) -eq $(( 1 + $(find "$work/data/test" -name '*.jpg' | wc -l) )) ]] || fail "not one contact sheet per query"
+[[ $(grep -c "<image " "$work/sheets/1-$(basename "$query" .jpg).svg") -eq 6 ]] || fail "the first sheet does not show the query and 5 cases"
 python3 - "$work/neighbours.csv" "$query" "$work/data/test" <<'PY'
 import csv, os, sys
 table, query, test = sys.argv[1:]
