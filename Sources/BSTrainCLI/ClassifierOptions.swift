@@ -24,6 +24,7 @@ struct ClassifierOptions: ParsableArguments {
 
     func validate() throws {
         if classifier == .knn, index == nil { throw ValidationError("--classifier knn needs --index INDEX (made by 'bstrain index')") }
+        if classifier == .head, index != nil { throw ValidationError("--index is the gallery of --classifier knn; add --classifier knn") }
         guard neighbourCount > 0 else { throw ValidationError("--knn-k must be positive, got \(neighbourCount)") }
     }
 
