@@ -47,6 +47,18 @@ assert difference < 1e-5, f"2 ranks' embeddings differ from one rank's by {diffe
 print(f"  {count} images of width {width}; one rank vs two: largest difference {difference:.2g}")
 PY
 
+echo "index under mpirun with a corrupt file: refused on every rank, or left out with --skip-bad"
+cp -r "$work/data/train" "$work/damaged"
+echo "not an image" >"$work/damaged/class-2/zz-corrupt.jpg"
+if OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 timeout 120 "$repository/Scripts/mpirun-local" -n 2 \
+    "$bstrain" index --weights "$weights" --threads 1 "$work/damaged" --out "$work/damaged.index" >"$work/stdout" 2>"$work/stderr"; then
+    fail "index accepted a corrupt file without --skip-bad"
+fi
+grep -qF "1 file(s) in $work/damaged could not be decoded" "$work/stderr" || fail "unclear refusal: $(cat "$work/stderr")"
+OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 timeout 120 "$repository/Scripts/mpirun-local" -n 2 \
+    "$bstrain" index --weights "$weights" --threads 1 --skip-bad "$work/damaged" --out "$work/damaged.index" 2>/dev/null >"$work/stdout"
+grep -q "wrote 120 embeddings" "$work/stdout" || fail "index --skip-bad did not keep the 120 good images: $(cat "$work/stdout")"
+
 echo "retrieve"
 # sed, not head: head's early exit would end sort with SIGPIPE, which pipefail reports.
 query=$(find "$work/data/train" -name '*.jpg' | sort | sed -n 1p)
