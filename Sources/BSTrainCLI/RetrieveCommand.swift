@@ -65,16 +65,7 @@ struct RetrieveCommand: ParsableCommand {
             }
         }
         if let sheets { try writeSheets(to: sheets, queries: queries.images.map { folder.url(of: $0).path }, neighbours: neighbours, gallery: gallery) }
-        guard let out else {
-            print(csv, terminator: "")
-            return
-        }
-        do {
-            try Data(csv.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-        } catch {
-            throw DatasetError.unwritableFile(path: out, reason: error.localizedDescription)
-        }
-        print("wrote the \(neighbours.k) nearest of \(gallery.count) gallery images for \(queries.images.count) queries to \(out)")
+        try writeCSV(csv, to: out, summary: "wrote the \(neighbours.k) nearest of \(gallery.count) gallery images for \(queries.images.count) queries")
     }
 
     /// ContactSheetPlot per query, numbered in query order so equal file names do not collide.
