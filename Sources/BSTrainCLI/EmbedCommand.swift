@@ -38,15 +38,6 @@ struct EmbedCommand: ParsableCommand {
             writeToStandardError("bstrain: warning: skipped \(failure.error)\n")
         }
         let csv = inference.embeddingCSV(root: directory, classNames: folder.classNames)
-        guard let out else {
-            print(csv, terminator: "")
-            return
-        }
-        do {
-            try Data(csv.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-        } catch {
-            throw DatasetError.unwritableFile(path: out, reason: error.localizedDescription)
-        }
-        print("wrote \(inference.images.count) embeddings of width \(inference.embeddingWidth) to \(out)")
+        try writeCSV(csv, to: out, summary: "wrote \(inference.images.count) embeddings of width \(inference.embeddingWidth)")
     }
 }

@@ -14,7 +14,8 @@ struct PredictCommand: ParsableCommand {
             ones skipped). Images are decoded and resized as in training; the network, classes and \
             input size come from the weights file. The predicted class is the most probable one. \
             A file that cannot be read or decoded is reported on stderr and the others are still \
-            predicted; the exit status is then non-zero unless --skip-bad is given.
+            predicted; the exit status is then non-zero unless --skip-bad is given. With --classifier \
+            knn the "probabilities" are the vote shares of the nearest cases of --index.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -31,6 +32,8 @@ struct PredictCommand: ParsableCommand {
 
     @Flag(help: "Exit with status 0 even when some files could not be predicted (they are still reported).")
     var skipBad = false
+
+    @OptionGroup var classifierOptions: ClassifierOptions
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one image file or folder") }
@@ -52,11 +55,13 @@ struct PredictCommand: ParsableCommand {
             for failure in inference.failures { report("\(failure.error)") }
             failed += inference.failures.count
             let classes = trained.metadata.classNames.count
+            let scores = try classifierOptions.scores(
+                trained: trained, probabilities: inference.probabilities, embeddings: inference.embeddings)
             predictions = inference.images.enumerated().map { index, image in
                 Prediction(
                     path: files.givenPath(of: folder.url(of: image).path),
-                    probabilities: Array(inference.probabilities[index * classes..<(index + 1) * classes]),
-                    rule: trained.metadata.decisionRule)
+                    probabilities: Array(scores[index * classes..<(index + 1) * classes]),
+                    rule: classifierOptions.classifier == .head ? trained.metadata.decisionRule : .argmax)
             }
         }
         switch format {

@@ -29,6 +29,7 @@ func runOnEveryRank(_ body: (Communicator) throws -> Void) throws {
         let agreed = error is RankFailure || error is TrainingError || error is ConfigurationError
             || error is DatasetError || error is RunDirectoryError || error is NetworkError || error is LossError
             || error is ComparisonError || error is WeightsError || error is MemoryBudgetError
+            || error is IndexError || error is EmbeddingIndexError
         // Memory is the one check whose answer differs by node: each rank short of it speaks.
         if communicator.isRoot || !agreed || error is MemoryBudgetError {
             let prefix = communicator.worldSize > 1 && !communicator.isRoot ? "bstrain (rank \(communicator.rank)): error: " : "bstrain: error: "

@@ -4,9 +4,9 @@ import Engine
 /// way back from dL/dS to dL/df. The metric losses read S (or distances derived from it) and
 /// write dL/dS; both directions are one SGEMM each, O(N_b²·l).
 final class CosineSimilarityMatrix {
-    /// Floor on the norm, as in PyTorch's `F.normalize`: a zero embedding normalises to zero
-    /// instead of NaN, and its gradient is dL/df̂ / ε (the clamped branch's exact Jacobian).
-    static let epsilon: Float = 1e-12
+    /// Floor on the norm (`L2Normalization.epsilon`): a zero embedding normalises to zero, and
+    /// its gradient is dL/df̂ / ε (the clamped branch's exact Jacobian).
+    static let epsilon = L2Normalization.epsilon
 
     private let normalizedStorage = ReusableBuffer()
     private let normStorage = ReusableBuffer()
@@ -33,17 +33,7 @@ final class CosineSimilarityMatrix {
         let similarity = similarityStorage.reserve(count * count)
         similarityGradientStorage.reserve(count * count).update(repeating: 0, count: count * count)
 
-        for row in 0..<count {
-            let source = embeddings + row * width
-            let target = normalized + row * width
-            // Double accumulation: float squares of large activations would overflow first.
-            var squares: Double = 0
-            for column in 0..<width { squares += Double(source[column]) * Double(source[column]) }
-            let norm = Float(squares.squareRoot())
-            norms[row] = norm
-            let scale = 1 / max(norm, Self.epsilon)
-            for column in 0..<width { target[column] = source[column] * scale }
-        }
+        L2Normalization.normalizeRows(embeddings, count: count, width: width, into: normalized, norms: norms)
         BLAS.sgemm(
             transposeB: true, m: count, n: count, k: width,
             a: normalized, lda: width, b: normalized, ldb: width,

@@ -106,6 +106,15 @@ struct SVGDocument {
         add("text", attributes, content: content)
     }
 
+    /// A picture from `url` scaled to fit the box, keeping its aspect ratio. SVG 2's plain
+    /// `href`, which current browsers read (SVG 1.1 viewers want `xlink:href`).
+    mutating func image(url: String, x: Double, y: Double, width: Double, height: Double) {
+        add("image", [
+            ("href", url), ("x", Self.number(x)), ("y", Self.number(y)),
+            ("width", Self.number(width)), ("height", Self.number(height)), ("preserveAspectRatio", "xMidYMid meet"),
+        ])
+    }
+
     /// A rough width of `text` at `size`: SVG cannot measure text, and an average glyph of a
     /// sans-serif font is about 0.6 em wide, enough to size margins and legend boxes.
     static func estimatedWidth(of text: String, size: Double) -> Double {
