@@ -79,8 +79,7 @@ let package = Package(
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Engine", "Support"]),
         // Fixtures are read through #filePath by the tests, not bundled.
         .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "Support"], exclude: ["Fixtures"]),
-        // PNG fixtures (Scripts/make-png-fixtures) are read through #filePath.
-        .testTarget(name: "DataTests", dependencies: ["Data", "Support"], exclude: ["Fixtures"]),
+        .testTarget(name: "DataTests", dependencies: ["Data", "Support"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "CMPIBridge"]),
         // Fixtures (Scripts/make-evidence-fixtures) are read through #filePath, as LossesTests' are.
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Engine", "Support"], exclude: ["Fixtures"]),

@@ -1,34 +1,26 @@
 #!/usr/bin/env bash
 # A class folder of PNGs trains end to end on 2 ranks (#19): 8-bit grey, 16-bit grey, 8-bit RGBA
 # and a palette file per class, one of them named .jpg (the content picks the decoder), written
-# with Python's zlib so the test needs no imaging package. The weights state the preprocessing,
-# predict reads the same folder back, and a truncated PNG and one with a wrong CRC stop a run
+# by Scripts/png_writer.py (Python's zlib) so the test needs no imaging package. The weights
+# state the preprocessing, predict reads the same folder back, and a truncated PNG and one with a wrong CRC stop a run
 # or, with --skip-bad, are listed in skipped.csv.
 source "$(dirname "$0")/lib.sh"
 
-python3 - "$work/data" <<'PY'
-import pathlib, struct, sys, zlib
+python3 - "$work/data" "$repository/Scripts" <<'PY'
+import pathlib, sys
+sys.path.insert(0, sys.argv[2])
+from png_writer import png
 
-def chunk(kind, data):
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-def png(path, side, colour_type, depth, channels, value, palette=None):
+def write(path, side, colour_type, depth, value, palette=None):
     """A `side` x `side` PNG whose samples are value(x, y) in [0, 1], scaled to the depth."""
     top = (1 << depth) - 1 if palette is None else len(palette) // 3 - 1
-    pack = ">%dH" % (side * channels) if depth == 16 else "%dB" % (side * channels)
-    rows = b"".join(
-        b"\0" + struct.pack(pack, *[round(value(x, y) * top) for x in range(side) for _ in range(channels)])
-        for y in range(side))
-    body = chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, depth, colour_type, 0, 0, 0))
-    if palette is not None:
-        body += chunk(b"PLTE", bytes(palette))
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + body + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    path.write_bytes(png(side, side, colour_type, depth, lambda x, y, c: round(value(x, y) * top), palette))
 
 grey_ramp = [v for level in range(16) for v in (level * 17,) * 3]
-kinds = [  # (name, colour type, depth, samples per pixel, palette)
-    ("grey8.png", 0, 8, 1, None), ("grey16.png", 0, 16, 1, None), ("rgba8.png", 6, 8, 4, None),
-    ("palette.png", 3, 8, 1, grey_ramp), ("png-named.jpg", 0, 8, 1, None),
+kinds = [  # (name, colour type, depth, palette)
+    ("grey8.png", 0, 8, None), ("grey16.png", 0, 16, None), ("rgba8.png", 6, 8, None),
+    ("palette.png", 3, 8, grey_ramp), ("png-named.jpg", 0, 8, None),
 ]
 root = pathlib.Path(sys.argv[1])
 for split, count in (("train", 4), ("val", 2)):
@@ -39,8 +31,8 @@ for split, count in (("train", 4), ("val", 2)):
             "class-1": lambda x, y, p=period: 0.9 if (x // p) % 2 else 0.1,
         }
         for label, value in stripes.items():
-            for name, colour_type, depth, channels, palette in kinds:
-                png(root / split / label / f"{index}-{name}", 48, colour_type, depth, channels, value, palette)
+            for name, colour_type, depth, palette in kinds:
+                write(root / split / label / f"{index}-{name}", 48, colour_type, depth, value, palette)
 PY
 
 mpirun_local -n 2 "$bstrain" train --model tiny --train "$work/data/train" --val "$work/data/val" --image-size 32 \

@@ -1,4 +1,4 @@
-/// CRC-32 (IEEE 802.3, as zlib), used to verify checkpoints on load.
+/// CRC-32 (IEEE 802.3, as zlib and PNG): checkpoints are verified with it on load.
 public struct CRC32: Sendable {
     private static let table: [UInt32] = (0..<256).map { index in
         var value = UInt32(index)
