@@ -134,9 +134,18 @@ public final class Executor {
     /// bucket as soon as this passes its start.
     public var onGradientsFinal: ((_ firstFinalOffset: Int) -> Void)?
 
+    /// When set, the backbone (every node up to the embedding) is frozen: forward runs it in
+    /// inference mode, so its batch normalisation uses and keeps the running statistics, and
+    /// backward stops at the embedding, leaving its parameters' gradients zero. Only the
+    /// classifier (`Graph.headParameters`) then learns.
+    public var freezesBackbone = false
+
     public func forward(_ context: RunContext) {
         precondition(context.batch <= batchCapacity, "batch \(context.batch) exceeds capacity \(batchCapacity)")
+        var backboneContext = context
+        backboneContext.training = context.training && !freezesBackbone
         for index in 1..<graph.nodes.count {
+            let context = index <= graph.embedding.index ? backboneContext : context
             if let profile {
                 let start = profile.now()
                 graph.nodes[index].operation!.forward(ios[index], context)
@@ -161,7 +170,8 @@ public final class Executor {
     /// Back-propagates from the gradients the loss put on the embedding and logits.
     public func backward(_ context: RunContext) {
         var reported = graph.trainableCount
-        for index in stride(from: graph.nodes.count - 1, through: 1, by: -1) {
+        let firstNode = freezesBackbone ? graph.embedding.index + 1 : 1
+        for index in stride(from: graph.nodes.count - 1, through: firstNode, by: -1) {
             if let profile {
                 let start = profile.now()
                 backwardNode(index, context)
@@ -174,6 +184,8 @@ public final class Executor {
                 onGradientsFinal(reported)
             }
         }
+        // The frozen backbone's gradients stay as zeroGradients left them, final too.
+        if let onGradientsFinal, reported > 0 { onGradientsFinal(0) }
     }
 
     /// Zeroes the gradients node `index` writes first but only adds into, then runs its backward.

@@ -33,6 +33,16 @@ public struct Graph {
 
     public func shape(of node: NodeID) -> TensorShape { nodes[node.index].shape }
 
+    /// The classifier's share of the trainable arena: the parameters of the nodes after the
+    /// embedding, which come last because nodes own increasing offsets.
+    public var headParameters: Range<Int> { parameterOffsets[embedding.index + 1]..<trainableCount }
+
+    /// Whether `entry` belongs to a node after the embedding (the classifier).
+    public func isInHead(_ entry: ParameterEntry) -> Bool {
+        let offsets = entry.trainable ? parameterOffsets : stateOffsets
+        return entry.offset >= offsets[embedding.index + 1]
+    }
+
     /// Forward multiply-accumulates for `batch` samples.
     public func multiplyAccumulates(batch: Int = 1) -> Int {
         nodes.reduce(0) { $0 + ($1.operation?.multiplyAccumulates(batch: batch) ?? 0) }

@@ -9,12 +9,21 @@ public protocol Optimizer: AnyObject {
     var learningRate: Float { get set }
     /// Steps taken so far (Adam's bias correction depends on it).
     var stepCount: Int { get }
-    /// One update: parameters and gradients have the count the optimizer was built for.
-    func step(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>)
+    /// One update of the parameters in `range` (the others, a frozen backbone's, and their
+    /// per-parameter state stay exactly as they are): parameters and gradients have the count
+    /// the optimizer was built for.
+    func step(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>, updating range: Range<Int>)
     /// Everything needed to continue exactly where this optimizer is, for checkpoints.
     var state: OptimizerState { get }
     /// Continues from a checkpoint's state; throws if it belongs to another optimizer or model.
     func restore(_ state: OptimizerState) throws
+}
+
+extension Optimizer {
+    /// One update of every parameter.
+    public func step(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>) {
+        step(parameters: parameters, gradients: gradients, updating: 0..<parameters.count)
+    }
 }
 
 /// An optimizer's checkpointable state: the step count and named per-parameter tensors
@@ -113,8 +122,8 @@ public final class Adam: Optimizer {
         moments = OptimizerBuffers(names: ["exp_avg", "exp_avg_sq"], count: parameterCount)
     }
 
-    public func step(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>) {
-        precondition(parameters.count == moments.count && gradients.count == moments.count,
+    public func step(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>, updating range: Range<Int>) {
+        precondition(parameters.count == moments.count && gradients.count == moments.count && range.upperBound <= moments.count,
                      "Adam built for \(moments.count) parameters, stepped with \(parameters.count)")
         stepCount += 1
         // θ -= lr/(1-β1^t) · m / (sqrt(v)/sqrt(1-β2^t) + ε), torch.optim.Adam's arrangement.
@@ -143,9 +152,9 @@ public final class Adam: Optimizer {
                 / (second.squareRoot() / Lanes(repeating: secondCorrection) + Lanes(repeating: epsilon)))
                 .store(to: theta + i)
         }
-        var i = 0
-        while i + 8 <= moments.count { update(SIMD8<Float>.self, at: i); i += 8 }
-        while i < moments.count { update(Float.self, at: i); i += 1 }
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound { update(SIMD8<Float>.self, at: i); i += 8 }
+        while i < range.upperBound { update(Float.self, at: i); i += 1 }
     }
 
     public var state: OptimizerState { OptimizerState(stepCount: stepCount, tensors: moments.tensors) }
@@ -189,17 +198,17 @@ public final class SGD: Optimizer {
         buffers = OptimizerBuffers(names: momentum > 0 ? ["momentum_buffer"] : [], count: parameterCount)
     }
 
-    public func step(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>) {
-        precondition(parameters.count == buffers.count && gradients.count == buffers.count,
+    public func step(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>, updating range: Range<Int>) {
+        precondition(parameters.count == buffers.count && gradients.count == buffers.count && range.upperBound <= buffers.count,
                      "SGD built for \(buffers.count) parameters, stepped with \(parameters.count)")
         stepCount += 1
         let (learningRate, momentum, weightDecay) = (learningRate, momentum, weightDecay)
         guard momentum > 0 else {
-            for i in 0..<buffers.count { parameters[i] -= learningRate * (gradients[i] + weightDecay * parameters[i]) }
+            for i in range { parameters[i] -= learningRate * (gradients[i] + weightDecay * parameters[i]) }
             return
         }
         let b = buffers[0]
-        for i in 0..<buffers.count {
+        for i in range {
             let gradient = gradients[i] + weightDecay * parameters[i]
             b[i] = momentum * b[i] + gradient
             parameters[i] -= learningRate * (nesterov ? gradient + momentum * b[i] : b[i])

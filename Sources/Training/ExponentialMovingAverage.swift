@@ -33,14 +33,16 @@ final class ExponentialMovingAverage {
         min(decay, Float(1 + step) / Float(10 + step))
     }
 
-    /// θ̄ ← d_t·θ̄ + (1 − d_t)·θ with θ the model's current parameters and d_t `decay(atStep:)`.
-    func update(from model: Model, step: Int) {
+    /// θ̄ ← d_t·θ̄ + (1 − d_t)·θ with θ the model's current parameters and d_t `decay(atStep:)`,
+    /// for the parameters in `range` (all when nil): those the optimizer updated; the others
+    /// keep θ̄ as it is, so a frozen backbone's average stays bit-identical.
+    func update(from model: Model, step: Int, updating range: Range<Int>? = nil) {
         let current = model.executor.parameters
         precondition(current.count == parameters.count)
         let decay = decay(atStep: step)
         let rest = 1 - decay
         parameters.withUnsafeMutableBufferPointer { average in
-            for index in 0..<average.count { average[index] = decay * average[index] + rest * current[index] }
+            for index in range ?? 0..<average.count { average[index] = decay * average[index] + rest * current[index] }
         }
     }
 
