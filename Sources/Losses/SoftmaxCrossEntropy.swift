@@ -17,6 +17,8 @@ public enum SoftmaxCrossEntropy {
     ///   - labels: (count) class indices in 0..<classes.
     ///   - normalizer: what Σ_i CE_i is divided by, usually the global batch size.
     ///   - labelSmoothing: ε in [0, 1); 0 is the plain one-hot target.
+    ///   - logitOffsets: (classes), when given: added to every row of logits before the
+    ///     softmax (logit adjustment, Menon et al. 2021: τ·log π_c); dL/do is unchanged in form.
     ///   - gradient: (count, classes), when given: overwritten with dL/do = (p − q)/normalizer.
     ///   - probabilities: (count, classes), when given: overwritten with the softmax p.
     /// - Throws: `LossError.invalidClassCount`, `.invalidNormalizer`, `.labelOutOfRange`,
@@ -24,6 +26,7 @@ public enum SoftmaxCrossEntropy {
     public static func evaluate(
         logits: UnsafePointer<Float>, labels: UnsafePointer<Int32>,
         count: Int, classes: Int, normalizer: Float, labelSmoothing: Float = 0,
+        logitOffsets: UnsafePointer<Float>? = nil,
         gradient: UnsafeMutablePointer<Float>? = nil,
         probabilities: UnsafeMutablePointer<Float>? = nil
     ) throws -> Float {
@@ -36,32 +39,33 @@ public enum SoftmaxCrossEntropy {
 
         var total: Double = 0
         for sample in 0..<count {
-            let row = logits + sample * classes
+            let logitRow = logits + sample * classes
+            @inline(__always) func row(_ c: Int) -> Float { logitRow[c] + (logitOffsets?[c] ?? 0) }
             let label = Int(labels[sample])
             // Stable log-sum-exp: shift by the row maximum so exp never overflows.
             var largest = -Float.infinity
-            for c in 0..<classes { largest = max(largest, row[c]) }
+            for c in 0..<classes { largest = max(largest, row(c)) }
             var sum: Float = 0
-            for c in 0..<classes { sum += exp(row[c] - largest) }
+            for c in 0..<classes { sum += exp(row(c) - largest) }
             let logSum = log(sum)
             // −Σ_c q_c log p_c = log Σ exp(o) − Σ_c q_c o_c, since Σ_c q_c = 1.
-            var targetLogit = row[label]
+            var targetLogit = row(label)
             if labelSmoothing > 0 {
                 var logitSum: Float = 0
-                for c in 0..<classes { logitSum += row[c] }
-                targetLogit = (1 - labelSmoothing) * row[label] + labelSmoothing / Float(classes) * logitSum
+                for c in 0..<classes { logitSum += row(c) }
+                targetLogit = (1 - labelSmoothing) * row(label) + labelSmoothing / Float(classes) * logitSum
             }
             total += Double(logSum + (largest - targetLogit))
 
             if let probabilities {
                 let target = probabilities + sample * classes
-                for c in 0..<classes { target[c] = exp(row[c] - largest - logSum) }
+                for c in 0..<classes { target[c] = exp(row(c) - largest - logSum) }
             }
             if let gradient {
                 let target = gradient + sample * classes
                 let scale = 1 / normalizer
                 let uniformShare = labelSmoothing / Float(classes) * scale
-                for c in 0..<classes { target[c] = exp(row[c] - largest - logSum) * scale - uniformShare }
+                for c in 0..<classes { target[c] = exp(row(c) - largest - logSum) * scale - uniformShare }
                 target[label] -= (1 - labelSmoothing) * scale
             }
         }

@@ -8,7 +8,8 @@ struct SoftmaxCrossEntropyTests {
 
     /// Loss, gradient and probabilities of `logits` ((labels.count, classes)).
     func evaluate(
-        _ logits: [Float], labels: [Int32], classes: Int, normalizer: Float, labelSmoothing: Float = 0
+        _ logits: [Float], labels: [Int32], classes: Int, normalizer: Float, labelSmoothing: Float = 0,
+        logitOffsets: [Float]? = nil
     ) throws -> (loss: Float, gradient: [Float], probabilities: [Float]) {
         var gradient = [Float](repeating: .nan, count: logits.count)
         var probabilities = [Float](repeating: .nan, count: logits.count)
@@ -16,7 +17,8 @@ struct SoftmaxCrossEntropyTests {
             try probabilities.withUnsafeMutableBufferPointer { probabilities in
                 try SoftmaxCrossEntropy.evaluate(
                     logits: logits, labels: labels, count: labels.count, classes: classes,
-                    normalizer: normalizer, labelSmoothing: labelSmoothing, gradient: gradient.baseAddress,
+                    normalizer: normalizer, labelSmoothing: labelSmoothing, logitOffsets: logitOffsets,
+                    gradient: gradient.baseAddress,
                     probabilities: probabilities.baseAddress)
             }
         }
@@ -110,5 +112,20 @@ struct SoftmaxCrossEntropyTests {
             }
         }
         #expect(throws: LossError.invalidLabelSmoothing(1)) { try LossConfiguration(kind: .crossEntropy, labelSmoothing: 1) }
+    }
+
+    @Test("logit adjustment is the plain loss of the shifted logits, gradient included")
+    func logitAdjustmentShiftsEveryRow() throws {
+        // Menon et al. 2021: CE of o + τ·log π; with π = (0.8, 0.2) and τ = 1 the rare class's
+        // logit is lowered by log 4 relative to the common one, so its loss grows.
+        let logits: [Float] = [0.5, -1, 2, 0.1, 0.3, 0.3]
+        let offsets: [Float] = [log(0.8), log(0.2)]
+        let labels: [Int32] = [1, 0, 1]
+        let shifted = logits.enumerated().map { $0.element + offsets[$0.offset % 2] }
+        let adjusted = try evaluate(logits, labels: labels, classes: 2, normalizer: 3, logitOffsets: offsets)
+        let reference = try evaluate(shifted, labels: labels, classes: 2, normalizer: 3)
+        #expect(abs(adjusted.loss - reference.loss) <= 1e-6)
+        for (actual, expected) in zip(adjusted.gradient, reference.gradient) { #expect(abs(actual - expected) <= 1e-6) }
+        #expect(adjusted.loss > (try evaluate(logits, labels: labels, classes: 2, normalizer: 3)).loss)
     }
 }
