@@ -30,12 +30,14 @@ struct SharedTrainingOptions: ParsableArguments {
     var metricLoss: MetricLossOptions
     @OptionGroup(title: "Generalization")
     var generalization: GeneralizationOptions
+    @OptionGroup(title: "Starting point")
+    var startingPoint: StartingPointOptions
     @OptionGroup(title: "Optimisation")
     var optimization: OptimizationOptions
     @OptionGroup(title: "Execution")
     var execution: ExecutionOptions
 
-    var groups: [any TrainingOptionGroup] { [data, augmentation, metricLoss, generalization, optimization, execution] }
+    var groups: [any TrainingOptionGroup] { [data, augmentation, metricLoss, generalization, startingPoint, optimization, execution] }
 
     /// The configuration these options and `run` (the network, loss and run directory, when
     /// the command takes them) give over the recipe's defaults and the `--config` file.
@@ -154,6 +156,12 @@ struct GeneralizationOptions: TrainingOptionGroup {
         default: \.labelSmoothing))
     var labelSmoothing: Double?
     @Option(help: .training("""
+        τ of the logit-adjusted cross-entropy (Menon et al. 2021), for rare classes: training adds τ·log(share of \
+        the class among the training images) to each logit, so the rare classes must win by a larger margin; \
+        prediction uses the plain logits. 1 is the paper's choice; 0 is off.
+        """, default: \.logitAdjustment))
+    var logitAdjustment: Double?
+    @Option(help: .training("""
         Decay d of an exponential moving average of the weights, θ̄ ← d·θ̄ + (1 − d)·θ after every step, \
         0 ≤ d < 1 (e.g. 0.999, about the last 1000 steps): validation, best and last weights and the \
         final report use θ̄; 0 is off.
@@ -179,6 +187,24 @@ struct GeneralizationOptions: TrainingOptionGroup {
         and eval.
         """, default: \.calibrate))
     var calibrate: Bool?
+}
+
+/// Where training starts: pretrained weights, and a frozen backbone (fine-tuning, cRT).
+struct StartingPointOptions: TrainingOptionGroup {
+    @Option(help: .training("""
+        Weights to start from: a bstrain weights file (a run's weights/best.safetensors) or a torchvision-style \
+        state dict saved with safetensors.torch.save_file(model.state_dict(), FILE) (docs/pretrained-weights.md). \
+        A 3-channel first convolution is summed to 1 channel for grey images; a classifier of another class count \
+        starts afresh.
+        """, default: "the seed's initialisation"))
+    var initFrom: String?
+    @Option(help: .training("""
+        Epochs at the start in which only the classifier learns: the backbone's weights and batch-norm \
+        statistics stay as --init-from gave them. At --epochs or more, the whole run: with class-balanced batches \
+        (--batch-mode class-balanced) and --loss ce that is the classifier re-training of decoupled training \
+        (cRT, Kang et al. 2020).
+        """, default: \.freezeBackbone))
+    var freezeBackbone: Int?
 }
 
 /// The optimizer and the schedule (paper §3.1).

@@ -58,6 +58,19 @@ public struct ConfusionMatrix: Equatable, Sendable {
         sampleCount - support(of: classIndex) - falsePositives(of: classIndex)
     }
 
+    /// F1 of `classIndex`, 2·TP / (2·TP + FP + FN); nil when the class is neither present nor predicted.
+    public func f1(of classIndex: Int) -> Double? {
+        let denominator = 2 * truePositives(of: classIndex) + falsePositives(of: classIndex) + falseNegatives(of: classIndex)
+        return denominator == 0 ? nil : Double(2 * truePositives(of: classIndex)) / Double(denominator)
+    }
+
+    /// The mean F1 over the classes present or predicted, as scikit-learn's
+    /// `f1_score(average="macro")`: a rare class counts as much as a common one.
+    public var macroF1: Double? {
+        let scores = (0..<classCount).compactMap(f1(of:))
+        return scores.isEmpty ? nil : scores.reduce(0, +) / Double(scores.count)
+    }
+
     /// Each row divided by its sum, so a row reads as "where the samples of this class went"
     /// (the normalised matrix of figure 9). A class with no samples has no such distribution:
     /// its row is nil.

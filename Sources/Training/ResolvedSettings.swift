@@ -84,6 +84,8 @@ struct ResolvedSettings {
         if let threads = c.threads {
             try require((1...OptionLimits.largestThreads).contains(threads), "threads", threads, "from 1 to \(OptionLimits.largestThreads)")
         }
+        try require(isNonNegativeFloat(c.logitAdjustment), "logit-adjustment", c.logitAdjustment, "a finite τ ≥ 0, e.g. 1; 0 is off")
+        try require(c.freezeBackbone >= 0, "freeze-backbone", c.freezeBackbone, "a number of epochs ≥ 0; 0 trains the whole network from the start")
         try require(c.bucketMB > 0 && c.bucketMB <= largestBucketMB, "bucket-mb", c.bucketMB, "megabytes in (0, \(Int(largestBucketMB))], e.g. 4")
     }
 

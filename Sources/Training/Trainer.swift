@@ -75,6 +75,9 @@ public final class Trainer {
         var state: TrainingState
         /// Rank 0's best weights so far, restored for the final report.
         var best: (parameters: [Float], state: [Float])?
+        /// Rank 0's evaluation of the --init-from weights on validation and test, for the final
+        /// report's before and after; nil without --init-from or when resumed.
+        let initial: (validation: Evaluation, test: Evaluation?)?
         /// The labels of this rank's slice of the current batch.
         var labels: [Int]
     }
@@ -116,6 +119,10 @@ public final class Trainer {
         if let advice = OpenBLASKernelSelection.advice { display?.warning(advice) }
         let placement = try communicator.placementSummary()
         display?.message("bstrain: \(placement); \(settings.threads) thread(s) per rank; \(OpenBLASKernelSelection.kernelDescription)")
+        if let path = configuration.initFrom, !resume, !FileManager.default.fileExists(atPath: path) {
+            // Before the images are decoded, which may take minutes.
+            throw TrainingError.missingFile(path: path, what: "--init-from weights file")
+        }
         let data = try prepareData(runDirectory: directory)
         let model = try prepareModel(classes: data.classNames.count)
         let optimizer = settings.makeOptimizer(parameterCount: model.parameterCount)
@@ -137,17 +144,26 @@ public final class Trainer {
         let step = try TrainingStep(
             model: model, communicator: communicator, loss: settings.loss, globalBatch: configuration.batch,
             bucketFloats: Int(configuration.bucketMB * 1_000_000 / 4))
+        step.logitOffsets = logitOffsets(labels: data.train.labels, classes: data.classNames.count)
+        if configuration.freezeBackbone >= configuration.epochs, settings.loss.kind.metric != nil {
+            display?.warning("with the backbone frozen for the whole run (--freeze-backbone) the metric loss cannot change the embedding; --loss ce does the same work faster")
+        }
         let evaluator = try Evaluator(model: model, loss: settings.loss, metricChunk: configuration.batch, threads: settings.threads)
         let loader = BatchLoader(
             cache: data.train, augmentation: configuration.augment, seed: configuration.seed,
             maxBatchSize: configuration.batch, rank: communicator.rank, worldSize: communicator.worldSize)
         let best = directory.flatMap { try? bestWeights(model: model, runDirectory: $0) }
+        var initial: (validation: Evaluation, test: Evaluation?)?
+        if directory != nil, configuration.initFrom != nil, !resume {
+            let evaluator = try finalEvaluator(model: model, evaluator: evaluator)
+            initial = (try evaluator.evaluate(data.validation), try data.test.map { try evaluator.evaluate($0) })
+        }
         if state.stoppedEarly {
             display?.message("this run already stopped early after epoch \(state.completedEpochs); reporting its best weights")
         }
         return TrainingRun(
             directory: directory, data: data, model: model, optimizer: optimizer, average: average, step: step, evaluator: evaluator,
-            loader: loader, started: started, state: state, best: best, labels: [Int](repeating: 0, count: localCapacity))
+            loader: loader, started: started, state: state, best: best, initial: initial, labels: [Int](repeating: 0, count: localCapacity))
     }
 
     /// One epoch's iterations on every rank: this rank's slice of each planned batch through a
@@ -161,6 +177,14 @@ public final class Trainer {
         training.state.epochProgress = nil
         training.loader.start(epoch: epoch, plan: plan, firstIteration: progress.iteration)
         training.optimizer.learningRate = Float(training.state.learningRate)
+        let executor = training.model.executor
+        executor.freezesBackbone = epoch < configuration.freezeBackbone
+        let learning = executor.freezesBackbone ? executor.graph.headParameters : 0..<executor.parameters.count
+        if epoch == 0 && executor.freezesBackbone || epoch > 0 && epoch == configuration.freezeBackbone {
+            display?.message(executor.freezesBackbone
+                ? "backbone frozen: only the classifier learns\(configuration.freezeBackbone < configuration.epochs ? " for \(configuration.freezeBackbone) epoch(s)" : "")"
+                : "backbone unfrozen: the whole network learns from epoch \(epoch + 1)")
+        }
         display?.startEpoch()
         for iteration in progress.iteration..<plan.count {
             let batch = plan[iteration]
@@ -171,8 +195,8 @@ public final class Trainer {
                 firstGlobalSample: iteration * configuration.batch + communicator.sliceRange(total: batch.count).lowerBound)
             let losses = try training.step.run(localCount: localCount, labels: training.labels, globalCount: batch.count, context: context)
             if try stepIsFinite(losses, epoch: epoch, iteration: iteration, model: training.model, runDirectory: training.directory) {
-                training.optimizer.step(parameters: training.model.executor.parameters, gradients: training.model.executor.parameterGradients)
-                training.average?.update(from: training.model, step: training.optimizer.stepCount)
+                training.optimizer.step(parameters: executor.parameters, gradients: executor.parameterGradients, updating: learning)
+                training.average?.update(from: training.model, step: training.optimizer.stepCount, updating: learning)
                 progress.add(losses)
             }
             training.state.globalStep += 1
@@ -212,7 +236,7 @@ public final class Trainer {
         if let directory = training.directory, let display {
             if let best = training.best { training.model.restore(best) }
             let classCount = training.data.classNames.count
-            let evaluator = try finalEvaluator(training)
+            let evaluator = try finalEvaluator(model: training.model, evaluator: training.evaluator)
             let unscaledValidation = try evaluator.evaluate(training.data.validation)
             let scaling = temperatureScaling(fittedOn: unscaledValidation)
             let validation = scaling?.apply(to: unscaledValidation, classCount: classCount) ?? unscaledValidation
@@ -226,6 +250,11 @@ public final class Trainer {
             let test = try training.data.test.map { split in
                 let unscaled = try evaluator.evaluate(split)
                 return scaling?.apply(to: unscaled, classCount: classCount) ?? unscaled
+            }
+            if let initial = training.initial {
+                try writeBeforeAfter(
+                    initial: initial, validation: validation, test: test, rule: rule, classNames: training.data.classNames,
+                    directory: directory, display: display)
             }
             let report = RunReport(runDirectory: directory, classNames: training.data.classNames, display: display)
             try report.write(
@@ -335,8 +364,22 @@ public final class Trainer {
             kind: configuration.model, imageSize: configuration.imageSize, channels: configuration.channels,
             classes: classes, batchCapacity: max(localCapacity, 2))
         model.executor.initializeParameters(seed: configuration.seed)
+        // A resumed run's checkpoint holds its weights; the file it started from no longer matters.
+        if let path = configuration.initFrom, !resume {
+            let initial = try InitialWeights(loadingFrom: path, into: model.executor)
+            display?.message("initial weights: \(path), \(initial.summary)")
+        }
         if configuration.syncBn { model.synchronizeBatchNorm(over: communicator) }
         return model
+    }
+
+    /// τ·log(share of each class among the training images) with --logit-adjustment τ; empty when off.
+    private func logitOffsets(labels: [Int], classes: Int) -> [Float] {
+        guard configuration.logitAdjustment > 0 else { return [] }
+        var counts = [Int](repeating: 0, count: classes)
+        for label in labels { counts[label] += 1 }
+        // Every class has training images (the dataset refuses an empty class folder).
+        return counts.map { Float(configuration.logitAdjustment * log(Double($0) / Double(labels.count))) }
     }
 
     /// The state of a run that has not trained yet.
@@ -513,11 +556,30 @@ public final class Trainer {
     }
 
     /// The evaluator of the final report: the epochs' own, or with --tta one that averages the views.
-    private func finalEvaluator(_ training: TrainingRun) throws -> Evaluator {
-        guard configuration.tta else { return training.evaluator }
+    private func finalEvaluator(model: Model, evaluator: Evaluator) throws -> Evaluator {
+        guard configuration.tta else { return evaluator }
         return try Evaluator(
-            model: training.model, loss: settings.loss, metricChunk: configuration.batch, threads: settings.threads,
+            model: model, loss: settings.loss, metricChunk: configuration.batch, threads: settings.threads,
             views: TestTimeAugmentation.views)
+    }
+
+    /// before-after.csv and its lines in the log: the --init-from weights (read by their most
+    /// probable class) against the final ones (read by `rule`) on validation and test.
+    private func writeBeforeAfter(
+        initial: (validation: Evaluation, test: Evaluation?), validation: Evaluation, test: Evaluation?, rule: DecisionRule,
+        classNames: [String], directory: RunDirectory, display: ProgressDisplay
+    ) throws {
+        var pairs = [("validation", initial.validation, validation)]
+        if let before = initial.test, let test { pairs.append(("test", before, test)) }
+        let tables = try pairs.map { split, before, after in
+            BeforeAfterTable(
+                split: split,
+                before: try ClassificationMetrics(probabilities: before.probabilities, labels: before.labels, classNames: classNames),
+                after: try ClassificationMetrics(probabilities: after.probabilities, labels: after.labels, classNames: classNames, rule: rule))
+        }
+        try directory.write(tables.enumerated().map { $1.csv(header: $0 == 0) }.joined(), to: "before-after.csv")
+        display.message("the --init-from weights (before) against this run's best (after):")
+        for line in tables.flatMap(\.lines) { display.message("  " + line) }
     }
 
     /// With `--calibrate`, the temperature fitted on `validation` (the best weights' evaluation),

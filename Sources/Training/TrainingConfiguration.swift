@@ -47,6 +47,18 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var bstSquare: BatchSimilarityTripletLoss.Square = .signed
     /// ε of the training cross-entropy's targets (1 − ε)·one-hot + ε/K; 0 is off.
     public var labelSmoothing: Double = 0
+    /// τ of the logit-adjusted cross-entropy (Menon et al. 2021): training adds τ·log(class
+    /// share of the training images) to each logit; the model predicts from the plain logits.
+    /// 0 is off.
+    public var logitAdjustment: Double = 0
+
+    // Starting point
+    /// Weights to start from: bstrain's own safetensors, or a torchvision-style state dict
+    /// (`InitialWeights`); nil starts from the seed's initialisation.
+    public var initFrom: String?
+    /// Epochs at the start in which only the classifier learns, the backbone frozen; at
+    /// `epochs` or more, the whole run (the second stage of decoupled training, cRT).
+    public var freezeBackbone: Int = 0
 
     // Optimisation and schedule (paper §3.1)
     public var optimizer: OptimizerKind = .adam

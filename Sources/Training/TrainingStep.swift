@@ -24,6 +24,8 @@ public final class TrainingStep {
     public let loss: LossConfiguration
     let metricLoss: (any MetricLoss)?
     let gradientReducer: GradientReducer
+    /// τ·log π_c added to the logits of the training cross-entropy (--logit-adjustment); empty when off.
+    public var logitOffsets: [Float] = []
     /// Where the last step's time went on this rank.
     public private(set) var timings = StepTimings()
 
@@ -67,9 +69,12 @@ public final class TrainingStep {
         executor.forward(context)
 
         let crossEntropyShare = try localLabels.withUnsafeBufferPointer { labels in
-            try SoftmaxCrossEntropy.evaluate(
-                logits: executor.logits, labels: labels.baseAddress!, count: localCount, classes: classes,
-                normalizer: Float(globalCount), labelSmoothing: loss.labelSmoothing, gradient: executor.logitsGradient)
+            try logitOffsets.withUnsafeBufferPointer { offsets in
+                try SoftmaxCrossEntropy.evaluate(
+                    logits: executor.logits, labels: labels.baseAddress!, count: localCount, classes: classes,
+                    normalizer: Float(globalCount), labelSmoothing: loss.labelSmoothing,
+                    logitOffsets: offsets.isEmpty ? nil : offsets.baseAddress, gradient: executor.logitsGradient)
+            }
         }
 
         var metric: Float = 0

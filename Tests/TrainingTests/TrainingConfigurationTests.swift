@@ -114,6 +114,8 @@ import Training
             lambda: 1e+0
             bst-square: signed
             label-smoothing: 0e+0
+            logit-adjustment: 0e+0
+            freeze-backbone: 0
             optimizer: adam
             lr: 1e-3
             weight-decay: 0e+0
@@ -140,6 +142,7 @@ import Training
             groups: null
             test: null
             margin: null
+            init-from: null
             iterations-per-epoch: null
             threads: null
             run-dir: null
@@ -152,7 +155,7 @@ import Training
         #expect(TrainingConfiguration.optionName("earlyStoppingMinDelta") == "early-stopping-min-delta")
         #expect(TrainingConfiguration.optionName("bucketMB") == "bucket-mb")
         #expect(TrainingConfiguration.optionName("URLSession") == "url-session")
-        #expect(TrainingConfiguration.optionNames.count == 46)
+        #expect(TrainingConfiguration.optionNames.count == 49)
         #expect(Set(TrainingConfiguration.optionNames).count == TrainingConfiguration.optionNames.count)
     }
 
