@@ -134,9 +134,12 @@ public final class Executor {
     /// bucket as soon as this passes its start.
     public var onGradientsFinal: ((_ firstFinalOffset: Int) -> Void)?
 
-    public func forward(_ context: RunContext) {
+    /// Runs the nodes after `start`; by default every node. From a later node, the activations
+    /// at and below it are read as the last forward left them, or as a caller changed them: a
+    /// finite-difference check of an interior gradient perturbs a node's output this way.
+    public func forward(_ context: RunContext, after start: NodeID? = nil) {
         precondition(context.batch <= batchCapacity, "batch \(context.batch) exceeds capacity \(batchCapacity)")
-        for index in 1..<graph.nodes.count {
+        for index in ((start?.index ?? 0) + 1)..<graph.nodes.count {
             if let profile {
                 let start = profile.now()
                 graph.nodes[index].operation!.forward(ios[index], context)
@@ -158,10 +161,13 @@ public final class Executor {
         parameterGradients.update(repeating: 0)
     }
 
-    /// Back-propagates from the gradients the loss put on the embedding and logits.
-    public func backward(_ context: RunContext) {
+    /// Back-propagates from the gradients the loss put on the embedding and logits, through
+    /// every node after `end`; by default through every node. Stopping above a node leaves its
+    /// gradient complete and still in its buffer, as its own backward has not run: Grad-CAM
+    /// reads a feature map's gradient so, without the cost of the layers below it.
+    public func backward(_ context: RunContext, downTo end: NodeID? = nil) {
         var reported = graph.trainableCount
-        for index in stride(from: graph.nodes.count - 1, through: 1, by: -1) {
+        for index in stride(from: graph.nodes.count - 1, through: (end?.index ?? 0) + 1, by: -1) {
             if let profile {
                 let start = profile.now()
                 backwardNode(index, context)
