@@ -232,6 +232,7 @@ public final class Trainer {
                 history: training.state.history, validation: validation, rule: rule,
                 test: test, testImages: training.data.test?.folder,
                 seconds: Date().timeIntervalSince(training.started))
+            display.message("report: \(try RunPage(run: directory.path).write(threads: settings.threads))")
         }
         try communicator.barrier()
     }
