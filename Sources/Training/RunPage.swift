@@ -131,7 +131,9 @@ public struct RunPage {
 
         let trained = try TrainedModel(weightsPath: run.bestWeightsPath, batchCapacity: shown.count)
         let imageOfPath = Dictionary(test.images.map { (test.url(of: $0).path, $0) }, uniquingKeysWith: { first, _ in first })
-        let folder = ImageFolder(root: test.root, classNames: test.classNames, images: shown.map { imageOfPath[recorded.paths[$0]]! })
+        // One pseudo-class: the errors need not cover every class, which a labelled folder requires.
+        let folder = ImageFolder(
+            root: test.root, classNames: ["gallery"], images: shown.map { LabeledImage(path: imageOfPath[recorded.paths[$0]]!.path, label: 0) })
         let cache = try trained.decode(folder, threads: threads, maximumPixels: configuration.maxImagePixels)
         let maps = try GradCAM(model: trained.model).maps(cache, classes: shown.map { recorded.predicted[$0] }, threads: threads)
         let pictures = zip(shown, maps).enumerated().map { index, entry in
