@@ -119,4 +119,17 @@ import Testing
             #expect(map.max() == 1 || map.allSatisfy { $0 == 0 })
         }
     }
+
+    /// Each network's named stage and offset give a map over the whole image (randomly
+    /// initialised, 64 x 64: a smoke test that the wiring holds for every network).
+    @Test(arguments: NetworkKind.allCases)
+    func everyNetworkGivesAMapInTheUnitRange(_ kind: NetworkKind) throws {
+        let model = try Model(kind: kind, imageSize: 64, channels: 1, classes: 2, batchCapacity: 1)
+        model.executor.initializeParameters(seed: 5)
+        let cache = ImageCache(
+            folder: ImageFolder(root: URL(fileURLWithPath: "/"), classNames: ["unlabeled"], images: [LabeledImage(path: "a.png", label: 0)]),
+            imageSize: 64, channels: 1, pixels: (0..<64 * 64).map(Self.pattern))
+        let map = try #require(try GradCAM(model: model).maps(cache, classes: [1], threads: 1).first)
+        #expect(map.count == 64 * 64 && map.allSatisfy { (0...1).contains($0) })
+    }
 }
