@@ -13,25 +13,13 @@ enum ClusterDescriptor {
         features.withUnsafeMutableBufferPointer { features in
             parallelFor(cache.count, threads: threads) { range in
                 for index in range {
-                    let thumbnail = grey(cache.image(at: index)).resized(width: side, height: side)
+                    let thumbnail = cache.image(at: index).grey.resized(width: side, height: side)
                     for feature in 0..<dimension { features[index * dimension + feature] = Float(thumbnail.pixels[feature]) }
                 }
             }
         }
         standardise(&features, count: cache.count)
         return features
-    }
-
-    /// ITU-R 601 luma, the grey libjpeg gives for colour files.
-    static func grey(_ image: Image) -> Image {
-        guard image.channels == 3 else { return image }
-        let pixels = (0..<(image.width * image.height)).map { index in
-            let red = Double(image.pixels[3 * index])
-            let green = Double(image.pixels[3 * index + 1])
-            let blue = Double(image.pixels[3 * index + 2])
-            return UInt8((0.299 * red + 0.587 * green + 0.114 * blue).rounded())
-        }
-        return Image(width: image.width, height: image.height, channels: 1, pixels: pixels)
     }
 
     private static func standardise(_ features: inout [Float], count: Int) {

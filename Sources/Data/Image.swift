@@ -18,4 +18,17 @@ public struct Image: Equatable, Sendable {
     public subscript(x: Int, y: Int, channel: Int = 0) -> UInt8 {
         pixels[(y * width + x) * channels + channel]
     }
+
+    /// The image in grey: ITU-R 601 luma of an RGB image, the grey libjpeg gives for colour
+    /// files; a grey image as it is.
+    public var grey: Image {
+        guard channels == 3 else { return self }
+        let luma = (0..<(width * height)).map { index in
+            let red = Double(pixels[3 * index])
+            let green = Double(pixels[3 * index + 1])
+            let blue = Double(pixels[3 * index + 2])
+            return UInt8((0.299 * red + 0.587 * green + 0.114 * blue).rounded())
+        }
+        return Image(width: width, height: height, channels: 1, pixels: luma)
+    }
 }

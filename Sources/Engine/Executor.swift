@@ -140,11 +140,14 @@ public final class Executor {
     /// classifier (`Graph.headParameters`) then learns.
     public var freezesBackbone = false
 
-    public func forward(_ context: RunContext) {
+    /// Runs the nodes after `start`; by default every node. From a later node, the activations
+    /// at and below it are read as the last forward left them, or as a caller changed them: a
+    /// finite-difference check of an interior gradient perturbs a node's output this way.
+    public func forward(_ context: RunContext, after start: NodeID? = nil) {
         precondition(context.batch <= batchCapacity, "batch \(context.batch) exceeds capacity \(batchCapacity)")
         var backboneContext = context
         backboneContext.training = context.training && !freezesBackbone
-        for index in 1..<graph.nodes.count {
+        for index in ((start?.index ?? 0) + 1)..<graph.nodes.count {
             let context = index <= graph.embedding.index ? backboneContext : context
             if let profile {
                 let start = profile.now()
@@ -167,11 +170,14 @@ public final class Executor {
         parameterGradients.update(repeating: 0)
     }
 
-    /// Back-propagates from the gradients the loss put on the embedding and logits.
-    public func backward(_ context: RunContext) {
+    /// Back-propagates from the gradients the loss put on the embedding and logits, through
+    /// every node after `end`; by default through every node. Stopping above a node leaves its
+    /// gradient complete and still in its buffer, as its own backward has not run: Grad-CAM
+    /// reads a feature map's gradient so, without the cost of the layers below it.
+    public func backward(_ context: RunContext, downTo end: NodeID? = nil) {
         var reported = graph.trainableCount
-        let firstNode = freezesBackbone ? graph.embedding.index + 1 : 1
-        for index in stride(from: graph.nodes.count - 1, through: firstNode, by: -1) {
+        let last = max(end?.index ?? 0, freezesBackbone ? graph.embedding.index : 0)
+        for index in stride(from: graph.nodes.count - 1, through: last + 1, by: -1) {
             if let profile {
                 let start = profile.now()
                 backwardNode(index, context)
@@ -185,7 +191,7 @@ public final class Executor {
             }
         }
         // The frozen backbone's gradients stay as zeroGradients left them, final too.
-        if let onGradientsFinal, reported > 0 { onGradientsFinal(0) }
+        if freezesBackbone, let onGradientsFinal, reported > 0 { onGradientsFinal(0) }
     }
 
     /// Zeroes the gradients node `index` writes first but only adds into, then runs its backward.

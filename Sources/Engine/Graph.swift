@@ -17,6 +17,9 @@ public struct Graph {
     public let nodes: [GraphNode]
     public let embedding: NodeID
     public let logits: NodeID
+    /// The output of the last convolutional stage, the feature map the embedding pools: where
+    /// Grad-CAM looks. Nil for a graph that names none (small test graphs).
+    public let lastConvolutionalStage: NodeID?
     public let parameters: [ParameterEntry]
     /// Floats in the trainable arena (parameters and gradients have the same size).
     public let trainableCount: Int
@@ -134,7 +137,9 @@ public final class GraphBuilder {
     }
 
     /// Finishes the graph. Parameter names must be unique.
-    public func build(embedding: NodeID, logits: NodeID) -> Graph {
+    /// - Parameter lastConvolutionalStage: the last spatial feature map, (H, W, C) with H and W
+    ///   above 1 for inputs of 32 pixels and more; every network of bstrain names it.
+    public func build(embedding: NodeID, logits: NodeID, lastConvolutionalStage: NodeID? = nil) -> Graph {
         var entries: [ParameterEntry] = []
         var parameterOffsets: [Int] = []
         var stateOffsets: [Int] = []
@@ -153,7 +158,7 @@ public final class GraphBuilder {
         let names = entries.map(\.name)
         precondition(Set(names).count == names.count, "duplicate parameter names in graph")
         return Graph(
-            nodes: nodes, embedding: embedding, logits: logits, parameters: entries,
+            nodes: nodes, embedding: embedding, logits: logits, lastConvolutionalStage: lastConvolutionalStage, parameters: entries,
             trainableCount: trainable, stateCount: state,
             parameterOffsets: parameterOffsets, stateOffsets: stateOffsets)
     }

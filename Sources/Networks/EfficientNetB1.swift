@@ -87,7 +87,7 @@ public enum EfficientNetB1: NetworkDefinition {
                 builder.dropout(embedding, probability: dropout), outputFeatures: classes,
                 weightInitializer: .uniform(bound: 1 / Float(classes).squareRoot()), biasInitializer: .zeros)
         }
-        return builder.build(embedding: embedding, logits: logits)
+        return builder.build(embedding: embedding, logits: logits, lastConvolutionalStage: features)
     }
 }
 

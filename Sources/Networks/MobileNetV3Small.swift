@@ -87,7 +87,7 @@ public enum MobileNetV3Small: NetworkDefinition {
             y = builder.dropout(y, probability: dropout)
             return builder.linear(y, outputFeatures: classes, weightInitializer: .normal(std: 0.01), biasInitializer: .zeros)
         }
-        return builder.build(embedding: embedding, logits: logits)
+        return builder.build(embedding: embedding, logits: logits, lastConvolutionalStage: features)
     }
 }
 

@@ -15,6 +15,12 @@ public protocol NetworkDefinition: Sendable {
     /// The network's row of Table 1 in the paper bstrain implements; nil when the paper did
     /// not compare it.
     static var paperTable1: PaperTable1Row? { get }
+    /// Where, in input pixels, the receptive field of cell (0, 0) of the last convolutional
+    /// stage is centred: cell (i, j) is centred on pixel (s·j, s·i) plus this, for the stage's
+    /// stride s. 0 when every strided layer has an odd kernel padded by (k − 1)/2; each 2 x 2
+    /// pool without padding adds half its input's stride. Grad-CAM places each cell's value
+    /// there when it upsamples the map to the image.
+    static var lastStageOffset: Double { get }
 
     /// The network for images of `inputShape` (NHWC, height and width multiples of 32) and
     /// `classes` classes, with its embedding and logits nodes marked. `makeGraph(_:inputShape:classes:)`
@@ -24,6 +30,7 @@ public protocol NetworkDefinition: Sendable {
 
 extension NetworkDefinition {
     public static var paperTable1: PaperTable1Row? { nil }
+    public static var lastStageOffset: Double { 0 }
 }
 
 /// A network's figures in Table 1 of Huang et al. (2021), as printed: millions of parameters

@@ -39,6 +39,9 @@ public struct NetworkKind: RawRepresentable, CaseIterable, Hashable, Sendable, C
     /// The network's row of the paper's Table 1, if the paper compared it.
     public var paperTable1: PaperTable1Row? { definition.paperTable1 }
 
+    /// Where the receptive field of the last convolutional stage's first cell is centred, in input pixels.
+    public var lastStageOffset: Double { definition.lastStageOffset }
+
     public static func == (a: NetworkKind, b: NetworkKind) -> Bool { a.rawValue == b.rawValue }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }

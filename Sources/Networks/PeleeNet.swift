@@ -21,6 +21,10 @@ public enum PeleeNet: NetworkDefinition {
     static let dropout: Float = 0.05
     static let normalization = BatchNormSettings.pytorchDefault
 
+    /// The stem's 2 x 2 max pool (half its channels: +0.5 at stride 4, of its +1) and the three
+    /// 2 x 2 average pools between stages (+2, +4, +8) put cell (0, 0) at pixel 14.5.
+    public static let lastStageOffset = 14.5
+
     /// The network for images of `inputShape`, with the globally pooled 704 features as the
     /// embedding and `classes` logits.
     public static func makeGraph(inputShape: TensorShape, classes: Int) -> Graph {
@@ -44,7 +48,7 @@ public enum PeleeNet: NetworkDefinition {
         let logits = builder.linear(
             builder.dropout(embedding, probability: dropout), outputFeatures: classes,
             weightInitializer: .normal(std: 0.01), biasInitializer: .zeros, name: "classifier")
-        return builder.build(embedding: embedding, logits: logits)
+        return builder.build(embedding: embedding, logits: logits, lastConvolutionalStage: x)
     }
 
     /// The reference's `BasicConv2d`: convolution, BN and ReLU, named "conv" and "norm".

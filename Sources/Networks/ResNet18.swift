@@ -38,7 +38,7 @@ public enum ResNet18: NetworkDefinition {
         }
         let embedding = builder.globalAveragePool(x)
         let logits = builder.linear(embedding, outputFeatures: classes, name: "fc")
-        return builder.build(embedding: embedding, logits: logits)
+        return builder.build(embedding: embedding, logits: logits, lastConvolutionalStage: x)
     }
 
     /// torchvision's `BasicBlock` (figure 2 of the paper): two 3x3 convolutions with BN, the

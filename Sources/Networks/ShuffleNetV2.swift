@@ -40,7 +40,7 @@ public enum ShuffleNetV2: NetworkDefinition {
         }
         let embedding = builder.globalAveragePool(x)
         let logits = builder.linear(embedding, outputFeatures: classes, name: "fc")
-        return builder.build(embedding: embedding, logits: logits)
+        return builder.build(embedding: embedding, logits: logits, lastConvolutionalStage: x)
     }
 
     /// The ShuffleNet-V2 unit (torchvision's `InvertedResidual`, figure 3 c and d of the paper).

@@ -45,7 +45,7 @@ public enum Tiny: NetworkDefinition {
         }
         let embedding = builder.globalAveragePool(features)
         let logits = builder.linear(embedding, outputFeatures: classes, name: "classifier")
-        return builder.build(embedding: embedding, logits: logits)
+        return builder.build(embedding: embedding, logits: logits, lastConvolutionalStage: features)
     }
 }
 

@@ -50,15 +50,25 @@ public struct SplitReport {
     }
 
     /// roc.svg: the positive class's curve for two classes, one curve per class for more
-    /// (the one-vs-rest curves the macro AUC averages).
+    /// (the one-vs-rest curves the macro AUC averages), each with its pointwise 95% band.
     public var rocPlot: String {
+        let plottedClasses = classNames.count == 2 ? [1] : classNames.indices.filter { curves[$0] != nil }
         let plotted: [(label: String, curve: ROCCurve)]
         if classNames.count == 2 {
             plotted = summaryCurve.map { [$0] } ?? []
         } else {
-            plotted = zip(classNames, curves).compactMap { name, curve in curve.map { (label: name, curve: $0) } }
+            plotted = plottedClasses.map { (label: classNames[$0], curve: curves[$0]!) }
         }
-        return ROCPlot.svg(plotted, title: "ROC curve (\(split))")
+        return ROCPlot.svg(plotted, bands: plotted.isEmpty ? [] : plottedClasses.map { band(ofClass: $0) }, title: "ROC curve (\(split))")
+    }
+
+    /// The pointwise 95% band of class `classIndex`'s one-vs-rest curve: resamples keep every
+    /// true class at its count, as the metrics' bootstrap intervals do.
+    public func band(ofClass classIndex: Int) -> ROCBand? {
+        let classCount = classNames.count
+        return ROCBand(
+            scores: evaluation.labels.indices.map { evaluation.probabilities[$0 * classCount + classIndex] },
+            isPositive: evaluation.labels.map { $0 == classIndex }, strata: evaluation.labels)
     }
 
     /// confusion.svg, normalised by true class (figure 9).

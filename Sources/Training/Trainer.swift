@@ -261,6 +261,12 @@ public final class Trainer {
                 history: training.state.history, validation: validation, rule: rule,
                 test: test, testImages: training.data.test?.folder,
                 seconds: Date().timeIntervalSince(training.started))
+            // The run's results are written by now; a page that cannot be built costs only itself.
+            do {
+                display.message("report: \(try RunPage(run: directory.path).write(threads: settings.threads))")
+            } catch {
+                display.warning("report.html not written: \(error); 'bstrain report \(directory.path)' retries")
+            }
         }
         try communicator.barrier()
     }

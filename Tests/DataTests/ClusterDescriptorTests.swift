@@ -23,6 +23,6 @@ import Testing
 
     @Test func colourIsReducedToLuma() {
         let colour = Image(width: 1, height: 2, channels: 3, pixels: [255, 0, 0, 10, 200, 30])
-        #expect(ClusterDescriptor.grey(colour).pixels == [76, 124])
+        #expect(colour.grey.pixels == [76, 124])
     }
 }

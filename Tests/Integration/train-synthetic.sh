@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 
 for file in config.yaml clusters.csv history.csv metrics.json roc.csv checkpoints/last.ckpt \
     weights/best.safetensors weights/last.safetensors plots/loss.svg plots/roc.svg \
-    plots/confusion.svg plots/embeddings-pca.svg log.txt; do
+    plots/confusion.svg plots/embeddings-pca.svg log.txt report.html; do
     [[ -s "$work/run/$file" ]] || fail "run directory lacks $file"
 done
 python3 - "$work/run" <<'PY'

@@ -19,4 +19,21 @@ import Testing
         #expect(parsed.elements(named: "line").contains { $0.attributes["stroke-dasharray"] == "6 4" })
         #expect(parsed.texts.contains("0.2") && parsed.texts.contains("1.0"))
     }
+
+    @Test func shadesEachGivenBandInItsCurveColourAndSaysSoInTheLegend() throws {
+        let scores: [Float] = [0.1, 0.4, 0.35, 0.8, 0.2, 0.7]
+        let isPositive = [false, false, true, true, false, true]
+        let curve = try #require(ROCCurve(scores: scores, isPositive: isPositive))
+        let band = try #require(ROCBand(scores: scores, isPositive: isPositive, bootstrap: StratifiedBootstrap(resamples: 50)))
+        let curves = [(label: "with band", curve: curve), (label: "without", curve: curve)]
+        let parsed = try #require(ParsedSVG(ROCPlot.svg(curves, bands: [band, nil])))
+        let shaded = parsed.elements(named: "polygon")
+        #expect(shaded.count == 1)
+        #expect(shaded.first?.attributes["points"]?.split(separator: " ").count == 2 * band.falsePositiveRates.count)
+        #expect(shaded.first?.attributes["fill"] == parsed.elements(named: "polyline").first?.attributes["stroke"])
+        #expect(parsed.texts.contains(ROCPlot.bandCaption))
+
+        let plain = try #require(ParsedSVG(ROCPlot.svg(curves)))
+        #expect(plain.elements(named: "polygon").isEmpty && !plain.texts.contains(ROCPlot.bandCaption))
+    }
 }

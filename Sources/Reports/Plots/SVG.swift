@@ -77,6 +77,16 @@ struct SVGDocument {
         add("polyline", attributes)
     }
 
+    /// A filled shape closed from the last of `points` back to the first, without outline.
+    mutating func polygon(_ points: [SVGPoint], fill: String, opacity: Double = 1) {
+        var attributes: [(String, String)] = [
+            ("points", points.map { "\(Self.number($0.x)),\(Self.number($0.y))" }.joined(separator: " ")),
+            ("fill", fill), ("stroke", "none"),
+        ]
+        if opacity < 1 { attributes.append(("fill-opacity", Self.number(opacity))) }
+        add("polygon", attributes)
+    }
+
     mutating func circle(center: SVGPoint, radius: Double, fill: String, opacity: Double = 1) {
         var attributes: [(String, String)] = [
             ("cx", Self.number(center.x)), ("cy", Self.number(center.y)),
