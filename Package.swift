@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Targets follow the layers of the system; dependencies point one way (docs/architecture.md):
-// command line -> benchmarks -> training -> {inference, reports -> evaluation}
+// command line -> {benchmarks -> training, export} -> {inference, reports -> evaluation}
 //   -> {networks, losses, data, distributed} -> engine -> support and the C libraries.
 let package = Package(
     name: "bstrain",
