@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "Export",
             dependencies: [
-                "Engine", "Inference", "Networks",
+                "Data", "Engine", "Inference", "Networks",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]),
         .target(name: "Benchmarks", dependencies: ["Distributed", "Engine", "Losses", "Networks", "Reports", "Support", "Training"]),
@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(
             name: "ExportTests",
             dependencies: [
-                "Export", "Engine", "Evaluation", "Inference", "Networks",
+                "Export", "Data", "Engine", "Evaluation", "Inference", "Networks",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Engine", "Losses", "Networks", "Training"]),

@@ -97,7 +97,8 @@ def compare(arguments):
     probability_error = worst(probabilities, predicted)
     embedding_error = worst(embeddings, embedded)
     temperature = f", temperature {float(properties['temperature']):.4f}" if "temperature" in properties else ""
-    print(f"{properties['model']}{temperature}: {len(paths)} images, largest difference from bstrain: "
+    views = ", test-time views" if properties.get("tta") == "true" else ""
+    print(f"{properties['model']}{temperature}{views}: {len(paths)} images, largest difference from bstrain: "
           f"probabilities {probability_error:.2e}, embeddings {embedding_error:.2e} "
           f"(probabilities from {probabilities.min():.4f} to {probabilities.max():.4f})")
     assert probability_error <= arguments.tolerance, f"probabilities differ by {probability_error:.2e}"

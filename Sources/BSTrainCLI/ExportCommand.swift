@@ -1,4 +1,5 @@
 import ArgumentParser
+import Data
 import Export
 import Foundation
 import Inference
@@ -15,7 +16,8 @@ struct ExportCommand: ParsableCommand {
             N x C x H x W (NCHW), each value pixel / 127.5 - 1, the image resized as the weights' \
             metadata says (copied into the model's metadata_props). Outputs 'probabilities' (N x classes, \
             at the weights' calibration temperature when they have one, as predict gives them) and \
-            'embedding' (N x width, what embed writes). Test-time augmentation is not part of the model.
+            'embedding' (N x width, what embed writes), both averaged over the test-time views when the \
+            weights were trained with --tta, as predict averages them.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -33,7 +35,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let trained = try TrainedModel(weightsPath: weights, batchCapacity: 1)
-        let model: Data
+        let model: Foundation.Data
         switch format {
         case .onnx: model = try trained.onnxModel()
         }
@@ -42,11 +44,7 @@ struct ExportCommand: ParsableCommand {
         print(
             "wrote \(out) (\(model.count) bytes): \(metadata.network.rawValue), input \(OnnxExporter.inputName) N x "
                 + "\(metadata.channels) x \(metadata.imageSize) x \(metadata.imageSize), outputs \(OnnxExporter.probabilitiesName) "
-                + "N x \(metadata.classNames.count) and \(OnnxExporter.embeddingName) N x \(metadata.network.embeddingWidth)")
-        if metadata.testTimeAugmentation {
-            writeToStandardError(
-                "bstrain: export: note: these weights predict with test-time augmentation; the model computes one view "
-                    + "(see its metadata_props 'onnx_test_time_augmentation')\n")
-        }
+                + "N x \(metadata.classNames.count) and \(OnnxExporter.embeddingName) N x \(metadata.network.embeddingWidth)"
+                + (metadata.testTimeAugmentation ? ", each the mean over \(TestTimeAugmentation.views.count) test-time views" : ""))
     }
 }

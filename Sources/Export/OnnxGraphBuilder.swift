@@ -95,6 +95,14 @@ extension Onnx_AttributeProto {
         return attribute
     }
 
+    static func text(_ name: String, _ value: String) -> Self {
+        var attribute = Self()
+        attribute.name = name
+        attribute.type = .string
+        attribute.s = Data(value.utf8)
+        return attribute
+    }
+
     static func float(_ name: String, _ value: Float) -> Self {
         var attribute = Self()
         attribute.name = name

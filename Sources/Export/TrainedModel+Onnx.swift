@@ -1,16 +1,18 @@
+import Data
 import Foundation
 import Inference
 import SwiftProtobuf
 
 extension TrainedModel {
-    /// This model as an ONNX file: the network in inference mode (OnnxExporter), the
-    /// probabilities at the weights' temperature when they have one, as `predict` gives them,
-    /// and the weights' metadata with how to feed the input as metadata_props.
-    public func onnxModel() throws -> Data {
+    /// This model as an ONNX file: the network in inference mode (OnnxExporter), averaged over
+    /// the test-time views and its probabilities at the weights' temperature when the weights
+    /// say so, as `predict` gives them, and the weights' metadata with how to feed the input as
+    /// metadata_props.
+    public func onnxModel() throws -> Foundation.Data {
         let exporter = OnnxExporter(graph: model.graph) { [executor = model.executor] in Array(executor.view(of: $0)) }
         let onnx = try exporter.makeModel(
             name: metadata.network.rawValue, temperature: metadata.temperatureScaling?.temperature,
-            properties: metadata.onnxProperties)
+            views: metadata.testTimeAugmentation ? TestTimeAugmentation.views : nil, properties: metadata.onnxProperties)
         return try onnx.serializedBytes()
     }
 }
@@ -27,8 +29,9 @@ extension WeightsMetadata {
             + "in the order of 'classes'; \(OnnxExporter.embeddingName): float32, N x \(network.embeddingWidth), "
             + "the globally pooled features (bstrain embed)"
         if testTimeAugmentation {
-            properties["onnx_test_time_augmentation"] = "bstrain predict averages each image over its test-time views "
-                + "(docs/method.md, 'Test-time augmentation'); this model computes one view: average its outputs over those views to match"
+            properties["onnx_test_time_augmentation"] = "the outputs are means over \(TestTimeAugmentation.views.count) views "
+                + "of each image (itself, turned by +-5 degrees, scaled by 1.05 and 0.95 about its centre; bilinear, border "
+                + "repeated), as bstrain predict averages them"
         }
         return properties
     }

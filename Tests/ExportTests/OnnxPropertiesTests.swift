@@ -26,6 +26,6 @@ import Testing
         let properties = Self.metadata(temperature: 1.75, testTimeAugmentation: true).onnxProperties
         #expect(properties["temperature"] == "1.75")
         #expect(properties["onnx_outputs"]?.contains("at temperature 1.75") == true)
-        #expect(properties["onnx_test_time_augmentation"]?.contains("one view") == true)
+        #expect(properties["onnx_test_time_augmentation"]?.contains("means over 5 views") == true)
     }
 }

@@ -2,7 +2,7 @@
 # bstrain export --format onnx (#19 part 5): for every network, weights from a one-epoch run are
 # exported, the model passes onnx.checker, and onnxruntime on images of the network's input size
 # gives bstrain predict's probabilities and bstrain embed's embeddings to 1e-5, grey and colour,
-# with and without a calibration temperature. Needs a Python with onnx, onnxruntime and numpy:
+# with and without a calibration temperature and test-time augmentation. Needs a Python with onnx, onnxruntime and numpy:
 # BSTRAIN_ONNX_PYTHON, or the venv Scripts/setup makes in CI (~/.cache/bstrain/onnx-venv);
 # without one the test says so and passes.
 source "$(dirname "$0")/lib.sh"
@@ -22,8 +22,9 @@ for channels in 1 3; do
 done
 
 # Grey and colour by turns, so both kinds of first convolution are exercised; the colour runs
-# fit a calibration temperature (--calibrate), which predict and the model both apply. No
-# test-time augmentation: the model computes one view (its metadata says so).
+# fit a calibration temperature (--calibrate), which predict and the model both apply. The first
+# three networks average test-time views (--tta: the model samples them with GridSample), the
+# others do not, so each pairing of views and temperature is met.
 index=0
 for model in $("$bstrain" models | sed -n 's/^\([a-z0-9-]*\): .*/\1/p'); do
     if ((index % 2 == 0)); then
@@ -31,10 +32,11 @@ for model in $("$bstrain" models | sed -n 's/^\([a-z0-9-]*\): .*/\1/p'); do
     else
         channels=3 calibration=(--calibrate) expectation=(--calibrated)
     fi
+    if ((index < 3)); then views=--tta; else views=--no-tta; fi
     index=$((index + 1))
     run="$work/run-$model"
     "$bstrain" train --model "$model" --train "$work/train-$channels" --val "$work/images-$channels" --channels $channels \
-        --image-size $size --batch 4 --epochs 1 --no-tta "${calibration[@]}" --threads 2 --run-dir "$run" --log-format quiet >/dev/null
+        --image-size $size --batch 4 --epochs 1 $views "${calibration[@]}" --threads 2 --run-dir "$run" --log-format quiet >/dev/null
     weights="$run/weights/best.safetensors"
     "$bstrain" export --weights "$weights" --format onnx --out "$work/$model.onnx" >/dev/null
     "$bstrain" predict --weights "$weights" --threads 2 "$work/images-$channels" >"$work/$model-predict.csv"
