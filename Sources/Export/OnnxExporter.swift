@@ -11,8 +11,8 @@ import Foundation
 /// `embedding` (N x width, the graph's embedding node: what `bstrain embed` writes), each
 /// averaged over test-time views when they are given.
 public struct OnnxExporter {
-    /// Opset 17 has every operator the networks need (HardSwish since 14) and is read by
-    /// every ONNX Runtime since 1.11.
+    /// The oldest opset with every operator the export needs (HardSwish from opset 14,
+    /// GridSample from 16) and the one the issue asks for at least.
     public static let opsetVersion = 17
     /// The IR version that opset 17 came with (ONNX 1.12).
     static let irVersion = 8
