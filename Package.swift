@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Targets follow the layers of the system; dependencies point one way (docs/architecture.md):
-// command line -> benchmarks -> training -> {inference, reports -> evaluation}
+// command line -> {benchmarks -> training, export} -> {inference, reports -> evaluation}
 //   -> {networks, losses, data, distributed} -> engine -> support and the C libraries.
 let package = Package(
     name: "bstrain",
@@ -19,6 +19,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // The ONNX schema's generated messages (Sources/Export/Generated, Scripts/generate-onnx-proto).
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         // Test only: counts malloc calls, for the engine's no-allocation tests.
         .package(url: "https://github.com/ordo-one/malloc-interposer", exact: "1.6.1"),
     ],
@@ -63,11 +65,18 @@ let package = Package(
                 "Data", "Distributed", "Engine", "Evaluation", "Inference", "Losses", "Networks", "Reports", "Support",
                 .product(name: "Yams", package: "Yams"),
             ]),
+        // A trained network written for other runtimes: ONNX, through the schema's generated code.
+        .target(
+            name: "Export",
+            dependencies: [
+                "Data", "Engine", "Inference", "Networks",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]),
         .target(name: "Benchmarks", dependencies: ["Distributed", "Engine", "Losses", "Networks", "Reports", "Support", "Training"]),
         .executableTarget(
             name: "BSTrainCLI",
             dependencies: [
-                "Benchmarks", "Data", "Distributed", "Engine", "Evaluation", "Inference", "Losses", "Networks",
+                "Benchmarks", "Data", "Distributed", "Engine", "Evaluation", "Export", "Inference", "Losses", "Networks",
                 "Reports", "Support", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -88,6 +97,12 @@ let package = Package(
         .testTarget(
             name: "TrainingTests",
             dependencies: ["Training", "Data", "Distributed", "Engine", "Evaluation", "Losses", "Networks", "Support"]),
+        .testTarget(
+            name: "ExportTests",
+            dependencies: [
+                "Export", "Data", "Engine", "Evaluation", "Inference", "Networks",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Engine", "Losses", "Networks", "Training"]),
         // The command line's training options against TrainingConfiguration: names, help, merging.
         .testTarget(

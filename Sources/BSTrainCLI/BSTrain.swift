@@ -15,7 +15,7 @@ struct BSTrain: ParsableCommand {
             on several ranks (mpirun -n 4 bstrain train ...). Run 'bstrain help <subcommand>' for \
             the options of each subcommand.
             """,
-        subcommands: [TrainCommand.self, CrossValidateCommand.self, EvalCommand.self, PredictCommand.self, ExplainCommand.self, EmbedCommand.self, IndexCommand.self, RetrieveCommand.self, CompareCommand.self, CompareRunsCommand.self, ReportCommand.self, DataCommand.self, SynthCommand.self, BenchCommand.self, DistributedBenchCommand.self, LossCommand.self, ModelsCommand.self])
+        subcommands: [TrainCommand.self, CrossValidateCommand.self, EvalCommand.self, PredictCommand.self, ExplainCommand.self, EmbedCommand.self, IndexCommand.self, RetrieveCommand.self, CompareCommand.self, CompareRunsCommand.self, ReportCommand.self, DataCommand.self, SynthCommand.self, BenchCommand.self, DistributedBenchCommand.self, LossCommand.self, ModelsCommand.self, ExportCommand.self])
 
     static func main() {
         OpenBLASKernelSelection.restartWithFastKernelIfNeeded { failure in

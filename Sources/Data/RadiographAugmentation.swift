@@ -86,18 +86,39 @@ public struct RadiographTransform: Equatable, Sendable {
     }
 }
 
+/// Where a geometric transform of a `size` x `size` image takes each output pixel from: the
+/// output position p shows the source at R(-θ)(p - c - t) / s + c, in pixel-centre coordinates
+/// (the inverse of scaling, then rotating about the centre, then shifting). Shared by
+/// `writeSample` and the ONNX export of test-time augmentation, which must sample alike.
+public struct RadiographSourceMapping: Sendable {
+    let centre: Float
+    let cosine: Float, sine: Float
+    let shiftX: Float, shiftY: Float
+
+    public init(_ transform: RadiographTransform, size: Int) {
+        centre = Float(size) / 2
+        let angle = transform.rotationDegrees * .pi / 180
+        cosine = cos(angle) / transform.scale
+        sine = sin(angle) / transform.scale
+        shiftX = transform.translationX * Float(size)
+        shiftY = transform.translationY * Float(size)
+    }
+
+    /// The source position, in pixels (0 the first pixel's centre), that output pixel (x, y) shows.
+    @inline(__always)
+    public func source(x: Int, y: Int) -> (x: Float, y: Float) {
+        let u = Float(x) + 0.5 - centre - shiftX, v = Float(y) + 0.5 - centre - shiftY
+        return (cosine * u + sine * v + centre - 0.5, -sine * u + cosine * v + centre - 0.5)
+    }
+}
+
 extension ImageCache {
     /// Writes image `index` under `transform` as float NHWC in [-1, 1] at `destination` (see
     /// `RadiographAugmentation` for the mapping).
     public func writeSample(_ index: Int, radiograph transform: RadiographTransform, into destination: UnsafeMutablePointer<Float>) {
         let size = imageSize
         let channels = self.channels
-        let centre = Float(size) / 2
-        // The output position p shows the source at R(-θ)(p - c - t) / s + c, in pixel-centre
-        // coordinates: the inverse of scaling, then rotating about the centre, then shifting.
-        let angle = transform.rotationDegrees * .pi / 180
-        let cosine = cos(angle) / transform.scale, sine = sin(angle) / transform.scale
-        let shiftX = transform.translationX * Float(size), shiftY = transform.translationY * Float(size)
+        let mapping = RadiographSourceMapping(transform, size: size)
         let (contrast, gamma) = (transform.contrast, transform.gamma)
         let offset = transform.brightness + (1 - contrast) / 2
         pixels.withUnsafeBufferPointer { pixels in
@@ -107,9 +128,7 @@ extension ImageCache {
             }
             for y in 0..<size {
                 for x in 0..<size {
-                    let u = Float(x) + 0.5 - centre - shiftX, v = Float(y) + 0.5 - centre - shiftY
-                    let sourceX = cosine * u + sine * v + centre - 0.5
-                    let sourceY = -sine * u + cosine * v + centre - 0.5
+                    let (sourceX, sourceY) = mapping.source(x: x, y: y)
                     let left = Int(sourceX.rounded(.down)), top = Int(sourceY.rounded(.down))
                     let fractionX = sourceX - Float(left), fractionY = sourceY - Float(top)
                     let output = destination + (y * size + x) * channels
