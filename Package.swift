@@ -39,11 +39,18 @@ let package = Package(
             name: "CPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]),
 
-        // Tiny C targets for what Swift cannot import: MPI's handle macros and
-        // libjpeg's and libpng's setjmp/longjmp error handling.
+        // Tiny C targets for what Swift cannot import: MPI's handle macros,
+        // libjpeg's and libpng's setjmp/longjmp error handling, and DCMTK's C++.
         .target(name: "CMPIBridge", dependencies: ["CMPI"]),
         .target(name: "CJPEGBridge", dependencies: ["CJPEG"]),
         .target(name: "CPNGBridge", dependencies: ["CPNG"]),
+        // DCMTK is C++: a C++ target with a C interface renders DICOM images for Swift. Its
+        // libraries are named here: Debian's dcmtk.pc requires sndfile.pc, which libdcmtk-dev
+        // does not install, so pkg-config cannot be asked for them.
+        .target(
+            name: "CDICOMBridge",
+            linkerSettings: ["dcmimage", "dcmimgle", "dcmjpeg", "ijg8", "ijg12", "ijg16", "dcmjpls", "dcmtkcharls", "dcmdata", "oflog", "ofstd"]
+                .map { .linkedLibrary($0) }),
 
         // Small utilities every layer may use: the seeded random generator, parallelFor and
         // atomic file writes.
@@ -51,7 +58,7 @@ let package = Package(
         .target(name: "Engine", dependencies: ["Support", "COpenBLAS"]),
         .target(name: "Networks", dependencies: ["Engine", "Support"]),
         .target(name: "Losses", dependencies: ["Engine", "Support"]),
-        .target(name: "Data", dependencies: ["Support", "CJPEGBridge", "CPNGBridge"]),
+        .target(name: "Data", dependencies: ["Support", "CJPEGBridge", "CPNGBridge", "CDICOMBridge"]),
         .target(name: "Distributed", dependencies: ["CMPIBridge", "Support"]),
         // What a trained or training network is measured by: metrics, ROC, PCA, the evaluator.
         .target(name: "Evaluation", dependencies: ["Data", "Engine", "Losses", "Networks", "Support"]),

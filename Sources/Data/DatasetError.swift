@@ -23,6 +23,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     case corruptPNG(path: String, reason: String)
     /// The file ends before the PNG's end chunk (IEND).
     case truncatedPNG(path: String)
+    case corruptDICOM(path: String, reason: String)
+    case unsupportedDICOM(path: String, reason: String)
     /// The header declares more pixels than `limit` (--max-image-pixels): refused before decoding,
     /// since a few bytes can declare an image of gigabytes.
     case imageTooLarge(path: String, width: Int, height: Int, limit: Int)
@@ -69,12 +71,17 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path) is a JPEG bstrain cannot decode (\(reason)); convert it to an 8-bit grey or colour JPEG, "
                 + "or remove it, or pass --skip-bad"
         case .unsupportedImageFormat(let path, let detected):
-            return "\(path) is neither a JPEG nor a PNG (it looks like \(detected)); convert it to PNG or JPEG or remove it, "
+            return "\(path) is not a JPEG, PNG or DICOM file (it looks like \(detected)); convert it to PNG or JPEG or remove it, "
                 + "or pass --skip-bad"
         case .corruptPNG(let path, let reason):
             return "\(path) is a corrupt PNG (libpng: \(reason)); replace or remove it, or pass --skip-bad"
         case .truncatedPNG(let path):
             return "\(path) is a truncated PNG (it ends before its end chunk, IEND); replace or remove it, or pass --skip-bad"
+        case .corruptDICOM(let path, let reason):
+            return "\(path) is a corrupt or truncated DICOM file (\(reason)); replace or remove it, or pass --skip-bad"
+        case .unsupportedDICOM(let path, let reason):
+            return "\(path) is a DICOM file bstrain cannot read: \(reason); convert it (e.g. with DCMTK's dcmdjpeg or "
+                + "gdcmconv --raw) or remove it, or pass --skip-bad"
         case .imageTooLarge(let path, let width, let height, let limit):
             return "\(path) declares \(width) x \(height) = \(width * height) pixels, more than the limit of \(limit) "
                 + "(it may be a decompression bomb); raise --max-image-pixels if the image is genuine, otherwise remove it or pass --skip-bad"
@@ -82,7 +89,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path) needs more than \(limitBytes >> 20) MiB to decode, the most an image within --max-image-pixels may take; "
                 + "remove it or pass --skip-bad"
         case .emptyClassFolder(let path):
-            return "class folder \(path) holds no .jpg/.jpeg/.png images; add images or remove the folder"
+            return "class folder \(path) holds no .jpg/.jpeg/.png/.dcm images; add images or remove the folder"
         case .tooFewClasses(let root, let found):
             let listed = found.isEmpty ? "none" : found.joined(separator: ", ")
             return "\(root) has \(found.count) class folder(s) (\(listed)); classification needs at least two: root/<class>/*.jpg|*.png"

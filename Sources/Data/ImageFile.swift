@@ -5,7 +5,7 @@ import Foundation
 public enum ImageFile {
     /// `bytes` decoded into `channels` (1: grey, 3: RGB) and resampled to `side` x `side` 8-bit
     /// pixels (`Image.resized`). A JPEG is first DCT-scaled to the smallest size not below
-    /// `side`; a 16-bit PNG is averaged at 16 bits and rounded to 8 once. A header declaring
+    /// `side`; a 16-bit PNG or a DICOM image is averaged at 16 bits and rounded to 8 once. A header declaring
     /// more than `maximumPixels` pixels is refused before decoding.
     public static func decode(
         _ bytes: Data, path: String, channels: Int, side: Int, maximumPixels: Int = JPEG.defaultMaximumPixels
@@ -18,6 +18,9 @@ public enum ImageFile {
             ).resized(width: side, height: side)
         case .png:
             return try PNG.decode(bytes, path: path, channels: channels, maximumPixels: maximumPixels)
+                .resized(width: side, height: side)
+        case .dicom:
+            return try DICOM.decode(bytes, path: path, channels: channels, maximumPixels: maximumPixels)
                 .resized(width: side, height: side)
         case nil:
             throw .unsupportedImageFormat(path: path, detected: ImageFormat.describe([UInt8](bytes.prefix(12))))

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The image files (.jpg, .jpeg, .png) under a folder: the one search behind a class folder's
+/// The image files (.jpg, .jpeg, .png, .dcm, .dicom) under a folder: the one search behind a class folder's
 /// images and `predict DIR`. The extension only selects files to list; each file's content
 /// decides how it is decoded (`ImageFile`), so a .jpg holding a PNG is read as a PNG.
 ///
@@ -9,9 +9,10 @@ import Foundation
 /// folder is entered twice: folders are told apart by device and inode, so a link to an
 /// enclosing folder (`ln -s . self`) neither lists its files again nor recurses forever.
 public enum ImageFileSearch {
-    /// Whether `name` ends in .jpg, .jpeg or .png, in any case.
+    /// Whether `name` ends in .jpg, .jpeg, .png, .dcm or .dicom, in any case. Other files are
+    /// listed too when they are DICOM files (`isDICOMFile`).
     public static func hasImageExtension(_ name: String) -> Bool {
-        ["jpg", "jpeg", "png"].contains((name as NSString).pathExtension.lowercased())
+        ["jpg", "jpeg", "png", "dcm", "dicom"].contains((name as NSString).pathExtension.lowercased())
     }
 
     /// The files' paths relative to `folder`, sorted. An entry that is not a folder counts by its
@@ -55,9 +56,22 @@ public enum ImageFileSearch {
             let path = (folder as NSString).appendingPathComponent(name)
             if isFolder(path) {
                 try search(path, prefix: prefix + name + "/", visited: &visited, found: &found)
-            } else if hasImageExtension(name) {
+            } else if hasImageExtension(name) || isDICOMFile(path) {
                 found.append(prefix + name)
             }
         }
+    }
+
+    /// Whether the file at `path` starts as a DICOM Part 10 file does: archives often name
+    /// their files by number or UID alone (`IM0001`, `1.2.840.113619.2.55`), so any file
+    /// without an image extension is looked into, 132 bytes of it.
+    static func isDICOMFile(_ path: String) -> Bool {
+        // Only a regular file is opened: a pipe would block the search until something wrote to it.
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return false }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 132) else { return false }
+        return ImageFormat.detect(head) == .dicom
     }
 }

@@ -5,11 +5,14 @@ import Foundation
 public enum ImageFormat: Sendable {
     case jpeg
     case png
+    case dicom
 
-    /// The format whose signature `bytes` start with, or nil for anything else.
+    /// The format whose signature `bytes` start with, or nil for anything else. A DICOM Part 10
+    /// file starts with a 128-byte preamble and "DICM".
     public static func detect<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> ImageFormat? {
         if bytes.starts(with: jpegSignature) { return .jpeg }
         if bytes.starts(with: pngSignature) { return .png }
+        if bytes.dropFirst(128).starts(with: dicomSignature) { return .dicom }
         return nil
     }
 
@@ -27,6 +30,7 @@ public enum ImageFormat: Sendable {
         return "unknown data starting with " + head.prefix(4).map { String(format: "0x%02X", $0) }.joined(separator: " ")
     }
 
+    private static let dicomSignature = Array("DICM".utf8)
     private static let jpegSignature: [UInt8] = [0xFF, 0xD8, 0xFF]
     /// All eight bytes, so a file cut inside the signature is not taken for a PNG.
     private static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]

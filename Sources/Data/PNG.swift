@@ -3,23 +3,6 @@ import Foundation
 
 /// PNG reading through libpng, by way of the CPNGBridge error handling.
 public enum PNG {
-    /// A decoded file at the bit depth it was stored in.
-    public enum Pixels: Equatable, Sendable {
-        /// Files of 1, 2, 4 or 8 bits a sample (palettes included).
-        case eightBit(Image)
-        /// 16-bit files, kept whole until resized (`HighBitDepthImage.resized`).
-        case sixteenBit(HighBitDepthImage)
-
-        /// These pixels resampled to `width` x `height` as 8-bit; 16-bit samples are averaged
-        /// before they are scaled to 8 bits, so no precision is lost to an early rounding.
-        public func resized(width: Int, height: Int) -> Image {
-            switch self {
-            case .eightBit(let image): return image.resized(width: width, height: height)
-            case .sixteenBit(let image): return image.resized(width: width, height: height)
-            }
-        }
-    }
-
     /// Decodes `bytes` into `channels` (1: grey, ITU-R 601 luma for colour files; 3: RGB, grey
     /// replicated), whatever the file stores: grey, grey and alpha, RGB, RGBA or a palette, at
     /// 1 to 16 bits. Alpha is dropped (as Pillow's `convert("L")` and `convert("RGB")` drop it):
@@ -31,7 +14,7 @@ public enum PNG {
     /// end chunk are all refused.
     public static func decode(
         _ bytes: Data, path: String, channels: Int, maximumPixels: Int = JPEG.defaultMaximumPixels
-    ) throws(DatasetError) -> Pixels {
+    ) throws(DatasetError) -> DecodedPixels {
         precondition(channels == 1 || channels == 3, "channels must be 1 or 3")
         guard !bytes.isEmpty else { throw .emptyFile(path: path) }
         var decoded = bstrain_png_image()
