@@ -3,11 +3,11 @@
 # exported, the model passes onnx.checker, and onnxruntime on images of the network's input size
 # gives bstrain predict's probabilities and bstrain embed's embeddings to 1e-5, grey and colour,
 # with and without a calibration temperature and test-time augmentation. Needs a Python with onnx, onnxruntime and numpy:
-# BSTRAIN_ONNX_PYTHON, or the venv Scripts/setup makes in CI (~/.cache/bstrain/onnx-venv);
+# BSTRAIN_ONNX_PYTHON, or the venv Scripts/setup makes in CI (~/.cache/bstrain/test-venv);
 # without one the test says so and passes.
 source "$(dirname "$0")/lib.sh"
 
-python=${BSTRAIN_ONNX_PYTHON:-$HOME/.cache/bstrain/onnx-venv/bin/python}
+python=${BSTRAIN_ONNX_PYTHON:-$HOME/.cache/bstrain/test-venv/bin/python}
 if ! "$python" -c 'import onnx, onnxruntime, numpy' 2>/dev/null; then
     echo "SKIP: no Python with onnx, onnxruntime and numpy at $python; set BSTRAIN_ONNX_PYTHON to one" \
         "(python3 -m venv DIR && DIR/bin/pip install onnx onnxruntime numpy)"
