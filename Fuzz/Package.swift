@@ -27,6 +27,10 @@ let package = Package(
             dependencies: [.product(name: "Data", package: "bstrain")],
             swiftSettings: fuzzTarget),
         .executableTarget(
+            name: "FuzzDICOM",
+            dependencies: [.product(name: "Data", package: "bstrain")],
+            swiftSettings: fuzzTarget),
+        .executableTarget(
             name: "FuzzSafetensors",
             dependencies: [.product(name: "Engine", package: "bstrain"), .product(name: "Inference", package: "bstrain")],
             swiftSettings: fuzzTarget),

@@ -4,10 +4,13 @@
 #error "DCMTK headers not found. Install them with: sudo apt-get install libdcmtk-dev   (or run Scripts/setup)"
 #endif
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <new>
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -22,6 +25,17 @@
 #include <dcmtk/oflog/oflog.h>
 
 namespace {
+
+// The largest block DCMTK may allocate while this thread decodes a file. DCMTK allocates an
+// element's declared length before it reads the value, so a few bytes can ask for gigabytes;
+// no value of a file within --max-image-pixels needs more than its pixels at 3 samples of 16
+// bits, or the file's own size.
+thread_local std::size_t allocationLimit = SIZE_MAX;
+
+struct AllocationLimit {
+    explicit AllocationLimit(std::size_t limit) { allocationLimit = limit; }
+    ~AllocationLimit() { allocationLimit = SIZE_MAX; }
+};
 
 void write(char *message, size_t capacity, const char *text) {
     if (capacity == 0) return;
@@ -56,10 +70,22 @@ bool canDecode(E_TransferSyntax xfer) {
 
 }  // namespace
 
-extern "C" int bstrain_dicom_decode(const uint8_t *data, size_t size, uint64_t max_pixels, bstrain_dicom_image *image,
-                                    char *message, size_t message_capacity) {
-    std::memset(image, 0, sizeof *image);
-    registerDecoders();
+// DCMTK allocates value fields with `new (std::nothrow) Uint8[n]` and reports a null result as
+// EC_MemoryExhausted; past the limit this replacement returns null instead of allocating.
+// Elsewhere (no decode in progress on this thread) it is the default allocation.
+void *operator new[](std::size_t size, const std::nothrow_t &) noexcept {
+    if (size > allocationLimit) return nullptr;
+    try {
+        return ::operator new[](size);
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+namespace {
+
+int decode(const uint8_t *data, size_t size, uint64_t max_pixels, bstrain_dicom_image *image, char *message,
+           size_t message_capacity) {
     DcmInputBufferStream stream;
     stream.setBuffer(data, static_cast<offile_off_t>(size));
     stream.setEos();
@@ -124,4 +150,28 @@ extern "C" int bstrain_dicom_decode(const uint8_t *data, size_t size, uint64_t m
         return BSTRAIN_DICOM_CORRUPT;
     }
     return BSTRAIN_DICOM_OK;
+}
+
+}  // namespace
+
+extern "C" int bstrain_dicom_decode(const uint8_t *data, size_t size, uint64_t max_pixels, bstrain_dicom_image *image,
+                                    char *message, size_t message_capacity) {
+    std::memset(image, 0, sizeof *image);
+    registerDecoders();
+    const uint64_t pixelBytes = max_pixels > SIZE_MAX / 6 ? SIZE_MAX : max_pixels * 6;
+    AllocationLimit limit(std::max<std::size_t>(size, pixelBytes));
+    // DCMTK's own `new` may throw; no exception may cross into Swift.
+    try {
+        return decode(data, size, max_pixels, image, message, message_capacity);
+    } catch (const std::bad_alloc &) {
+        std::free(image->samples);
+        image->samples = nullptr;
+        write(message, message_capacity, "the file asks for more memory than its image can need");
+        return BSTRAIN_DICOM_CORRUPT;
+    } catch (...) {
+        std::free(image->samples);
+        image->samples = nullptr;
+        write(message, message_capacity, "DCMTK failed on the file");
+        return BSTRAIN_DICOM_CORRUPT;
+    }
 }
