@@ -181,6 +181,13 @@ struct GeneralizationOptions: TrainingOptionGroup {
         """, default: \.tta))
     var tta: Bool?
     @Flag(inversion: .prefixedNo, help: .training("""
+        Batch normalisation's running statistics start as the plain mean of the training batches' (momentum \
+        max(m, 1/step)) rather than as an average from 0 and 1 that takes 1/m steps to forget its start: with \
+        MobileNet-V3's m = 0.01 and a training set of a few hundred images, the latter leaves the saved model \
+        predicting one class.
+        """, default: \.bnWarmup))
+    var bnWarmup: Bool?
+    @Flag(inversion: .prefixedNo, help: .training("""
         Temperature scaling: divide the logits by one temperature fitted on the validation split with the best \
         weights (minimum negative log-likelihood), so the probabilities are as sure as they are right; the class \
         each image gets does not change. Stored in weights/best.safetensors and used by the final report, predict \

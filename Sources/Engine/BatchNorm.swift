@@ -156,6 +156,7 @@ public final class BatchNorm: Operation {
             // With one value per channel the unbiased variance is undefined (PyTorch refuses);
             // the running variance then takes the biased one.
             let unbiasing = count / max(count - 1, 1)
+            let momentum = context.averagesEarlyStatistics ? max(momentum, 1 / Float(context.step + 1)) : momentum
             for c in 0..<channels {
                 let batchMean = statistics[c] / count
                 let variance = max(0, statistics[channels + c] / count - batchMean * batchMean)

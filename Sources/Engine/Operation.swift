@@ -28,6 +28,11 @@ public struct RunContext: Sendable {
     public var seed: UInt64
     public var step: UInt64
     public var firstGlobalSample: Int
+    /// Batch normalisation's running statistics are the plain mean of the batches' while fewer
+    /// than 1/momentum steps have run (momentum max(m, 1/(step + 1))), instead of starting as an
+    /// exponential average from 0 and 1: with momentum 0.01 (MobileNet-V3) and a few hundred
+    /// steps, a small training set, the latter still carries much of its start.
+    public var averagesEarlyStatistics = false
 
     public init(
         batch: Int, training: Bool, threads: Int = 1,

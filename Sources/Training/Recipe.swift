@@ -42,6 +42,7 @@ public enum Recipe: String, CaseIterable, Sendable {
         configuration.ema = 0
         configuration.decisionThreshold = .argmax
         configuration.tta = false
+        configuration.bnWarmup = false
         configuration.calibrate = false
         return configuration
     }

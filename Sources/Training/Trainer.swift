@@ -189,10 +189,11 @@ public final class Trainer {
         for iteration in progress.iteration..<plan.count {
             let batch = plan[iteration]
             guard let localCount = training.loader.next(into: training.model.executor.input, labels: &training.labels) else { break }
-            let context = RunContext(
+            var context = RunContext(
                 batch: localCount, training: true, threads: settings.threads, seed: configuration.seed,
                 step: UInt64(training.state.globalStep),
                 firstGlobalSample: iteration * configuration.batch + communicator.sliceRange(total: batch.count).lowerBound)
+            context.averagesEarlyStatistics = configuration.bnWarmup
             let losses = try training.step.run(localCount: localCount, labels: training.labels, globalCount: batch.count, context: context)
             if try stepIsFinite(losses, epoch: epoch, iteration: iteration, model: training.model, runDirectory: training.directory) {
                 training.optimizer.step(parameters: executor.parameters, gradients: executor.parameterGradients, updating: learning)

@@ -78,6 +78,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var tta: Bool = true
     /// Fit a temperature on the validation split with the best weights (temperature scaling).
     public var calibrate: Bool = false
+    /// Batch normalisation's running statistics start as the plain mean of the batches'
+    /// (`RunContext.averagesEarlyStatistics`).
+    public var bnWarmup: Bool = true
     /// nil: one pass over the training images.
     public var iterationsPerEpoch: Int?
     /// Decay of the parameters' exponential moving average, validated and saved instead of the
@@ -111,6 +114,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         base.earlyStoppingMetric = .loss
         base.decisionThreshold = .argmax
         base.tta = false
+        base.bnWarmup = false
         return base
     }()
 }

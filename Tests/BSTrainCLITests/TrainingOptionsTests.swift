@@ -20,7 +20,7 @@ import Training
         "--optimizer", "sgd", "--lr", "0.01", "--weight-decay", "1e-4", "--momentum", "0.8", "--batch", "24",
         "--epochs", "5", "--iterations-per-epoch", "7", "--lr-factor", "0.5", "--lr-patience", "3", "--min-lr", "1e-6",
         "--early-stopping-patience", "4", "--early-stopping-min-delta", "0.01", "--early-stopping-metric", "auc",
-        "--decision-threshold", "argmax", "--no-tta", "--calibrate",
+        "--decision-threshold", "argmax", "--no-tta", "--no-bn-warmup", "--calibrate",
         "--seed", "7", "--threads", "2", "--sync-bn", "--bucket-mb", "1", "--skip-nonfinite", "--log-format", "jsonl",
     ]
 

@@ -131,6 +131,7 @@ import Training
             decision-threshold: youden
             tta: true
             calibrate: false
+            bn-warmup: true
             ema: 9.9e-1
             lr-schedule: cosine
             warmup-epochs: 0
@@ -155,7 +156,7 @@ import Training
         #expect(TrainingConfiguration.optionName("earlyStoppingMinDelta") == "early-stopping-min-delta")
         #expect(TrainingConfiguration.optionName("bucketMB") == "bucket-mb")
         #expect(TrainingConfiguration.optionName("URLSession") == "url-session")
-        #expect(TrainingConfiguration.optionNames.count == 49)
+        #expect(TrainingConfiguration.optionNames.count == 50)
         #expect(Set(TrainingConfiguration.optionNames).count == TrainingConfiguration.optionNames.count)
     }
 
