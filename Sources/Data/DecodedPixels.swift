@@ -14,3 +14,21 @@ public enum DecodedPixels: Equatable, Sendable {
         }
     }
 }
+
+extension DecodedPixels {
+    /// A C decoder's `width` x `height` interleaved samples of `stored` channels, 8-bit or
+    /// 16-bit in the host's byte order, converted to `channels` (`ChannelConversion`).
+    init(samples: UnsafeRawPointer, width: Int, height: Int, stored: Int, bitDepth: Int, channels: Int) {
+        let count = width * height * stored
+        if bitDepth == 16 {
+            let values = Array(UnsafeBufferPointer(start: samples.assumingMemoryBound(to: UInt16.self), count: count))
+            self = .sixteenBit(HighBitDepthImage(
+                width: width, height: height, channels: channels,
+                samples: ChannelConversion.convert(values, from: stored, to: channels)))
+        } else {
+            let values = Array(UnsafeBufferPointer(start: samples.assumingMemoryBound(to: UInt8.self), count: count))
+            self = .eightBit(Image(
+                width: width, height: height, channels: channels, pixels: ChannelConversion.convert(values, from: stored, to: channels)))
+        }
+    }
+}

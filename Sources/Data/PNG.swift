@@ -36,17 +36,9 @@ public enum PNG {
         }
         guard let samples = decoded.samples else { throw .corruptPNG(path: path, reason: text(message)) }
         defer { free(samples) }
-        let (width, height, stored) = (Int(decoded.width), Int(decoded.height), Int(decoded.channels))
-        let count = width * height * stored
-        if decoded.bit_depth == 16 {
-            let values = Array(UnsafeBufferPointer(start: samples.assumingMemoryBound(to: UInt16.self), count: count))
-            return .sixteenBit(HighBitDepthImage(
-                width: width, height: height, channels: channels,
-                samples: ChannelConversion.convert(values, from: stored, to: channels)))
-        }
-        let values = Array(UnsafeBufferPointer(start: samples.assumingMemoryBound(to: UInt8.self), count: count))
-        return .eightBit(Image(
-            width: width, height: height, channels: channels, pixels: ChannelConversion.convert(values, from: stored, to: channels)))
+        return DecodedPixels(
+            samples: samples, width: Int(decoded.width), height: Int(decoded.height), stored: Int(decoded.channels),
+            bitDepth: Int(decoded.bit_depth), channels: channels)
     }
 
     private static func text(_ message: [CChar]) -> String { BridgeMessage.text(message, library: "libpng") }

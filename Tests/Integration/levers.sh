@@ -41,11 +41,7 @@ printf 'augment: true\n' > "$work/old.yaml"
 grep -qx "augment: paper" "$work/old/config.yaml" || fail "'augment: true' should be written back as 'augment: paper'"
 
 refused() {  # refused PATTERN OPTION...: the run stops before training with a message matching PATTERN
-    local pattern=$1 output status=0
-    shift
-    output=$("$bstrain" train "${common[@]}" --epochs 1 --run-dir "$work/refused" "$@" 2>&1) || status=$?
-    ((status != 0)) || fail "$* was accepted"
-    grep -q -- "$pattern" <<<"$output" || fail "$*: expected a message with '$pattern', got: $output"
+    refused_train "$1" "${common[@]}" --epochs 1 --run-dir "$work/refused" "${@:2}"
 }
 refused "--ema 1.0 is not valid" --ema 1
 refused "label smoothing must be in \[0, 1)" --label-smoothing 1.5

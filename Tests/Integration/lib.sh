@@ -8,3 +8,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mpirun_local() { "$repository/Scripts/mpirun-local" "$@"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# refused_train PATTERN OPTION...: `bstrain train OPTION...` stops with a non-zero exit and a
+# message matching PATTERN.
+refused_train() {
+    local pattern=$1 output status=0
+    shift
+    output=$("$bstrain" train "$@" 2>&1) || status=$?
+    ((status != 0)) || fail "$* was accepted"
+    grep -q -- "$pattern" <<<"$output" || fail "$*: expected a message with '$pattern', got: $output"
+}

@@ -61,11 +61,7 @@ grep -q "backbone unfrozen: the whole network learns from epoch 2" "$work/unfroz
     || fail "the backbone did not learn after it was unfrozen"
 
 refused() {  # refused PATTERN OPTION...: the run stops before training with a message matching PATTERN
-    local pattern=$1 output status=0
-    shift
-    output=$("$bstrain" train "${common[@]}" --epochs 1 --run-dir "$work/refused" "$@" 2>&1) || status=$?
-    ((status != 0)) || fail "$* was accepted"
-    grep -q -- "$pattern" <<<"$output" || fail "$*: expected a message with '$pattern', got: $output"
+    refused_train "$1" "${common[@]}" --epochs 1 --run-dir "$work/refused" "${@:2}"
 }
 refused "weights file $work/none.safetensors does not exist" --init-from "$work/none.safetensors"
 refused "--freeze-backbone -1 is not valid" --freeze-backbone=-1
