@@ -17,7 +17,9 @@ struct CompareCommand: ParsableCommand {
             class's for two classes, the micro-average over classes for more). The table is \
             rewritten after every run, so it holds the finished cells if a later one fails; Ctrl-C stops the \
             grid after a checkpoint, and --resume continues it. Under mpirun every rank runs the same \
-            grid, each cell as one distributed run.
+            grid, each cell as one distributed run. With --seeds N each cell is trained N times, with \
+            --seed, --seed + 1, ..., in OUT/runs/<model>-<loss>-seed<seed>: the table gives the mean ± \
+            sample sd over the seeds and OUT/seeds.csv every run's own figures.
             """)
 
     @Option(help: "Networks, comma-separated: \(NetworkKind.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -26,6 +28,8 @@ struct CompareCommand: ParsableCommand {
     var losses: String
     @Option(help: "Folder for runs/, table.md, table.csv and roc-<model>.svg.")
     var out: String
+    @Option(help: "Train each cell this many times, with --seed, --seed + 1, ...; over 1 the table shows mean ± sd (needs --test or --val).")
+    var seeds = 1
 
     @Option(help: "YAML file with any 'bstrain train' option (names without dashes) as the base of every run.")
     var config: String?
@@ -47,7 +51,7 @@ struct CompareCommand: ParsableCommand {
         let base = try options.configuration(configFile: config)
         let comparison = try LossComparison(
             base: base, networks: try parseList(models, option: "--models"), losses: try parseList(losses, option: "--losses"),
-            outputPath: out)
+            seeds: seeds, outputPath: out)
         var outcome = TrainingOutcome.completed
         try runOnEveryRank { communicator in
             let result = try comparison.run(
@@ -57,10 +61,12 @@ struct CompareCommand: ParsableCommand {
             print("")
             print(table.markdown, terminator: "")
             if outcome == .interrupted {
-                print("\ninterrupted after \(table.entries.count) finished run(s), listed in \(out)/table.md; continue the grid with the same command and --resume")
+                let finished = table.entries.reduce(0) { $0 + $1.runs.count }
+                print("\ninterrupted after \(finished) finished run(s), listed in \(out)/table.md; continue the grid with the same command and --resume")
             } else {
+                let tables = ["table.md", "table.csv"] + (seeds > 1 ? ["seeds.csv"] : [])
                 let plots = comparison.networks.map { "roc-\($0.rawValue).svg" }.joined(separator: ", ")
-                print("\nwrote table.md, table.csv and \(plots) to \(out)")
+                print("\nwrote \(tables.joined(separator: ", ")) and \(plots) to \(out)")
             }
         }
         if outcome == .interrupted { throw ExitCode(130) }

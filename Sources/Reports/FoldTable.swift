@@ -27,12 +27,7 @@ public struct FoldTable {
     public var summary: [(mean: Double, standardDeviation: Double)?] {
         let columns = folds.map(Self.figures)
         return (0..<(columns.first?.count ?? 0)).map { column in
-            let values = columns.compactMap { $0[column] }
-            guard !values.isEmpty else { return nil }
-            let mean = values.reduce(0, +) / Double(values.count)
-            let variance = values.count > 1
-                ? values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1) : 0
-            return (mean, variance.squareRoot())
+            SampleSummary(columns.compactMap { $0[column] }).map { ($0.mean, $0.standardDeviation ?? 0) }
         }
     }
 

@@ -6,6 +6,10 @@ public enum ComparisonError: Error, CustomStringConvertible, Equatable {
     case existingRun(runDirectory: String)
     /// `--resume` of a run started with other values of `options`.
     case optionsChanged(runDirectory: String, options: [String])
+    /// `--seeds` below 1, or seeds counted up from `firstSeed` past the largest seed.
+    case invalidSeeds(seeds: Int, firstSeed: UInt64)
+    /// `--seeds` above 1 with the validation split held out of --train by each seed.
+    case seedsWithoutFixedSplit(seeds: Int)
 
     public var description: String {
         switch self {
@@ -21,6 +25,13 @@ public enum ComparisonError: Error, CustomStringConvertible, Equatable {
         case let .optionsChanged(runDirectory, options):
             return "\(runDirectory) was started with other values of \(options.map { "--\($0)" }.joined(separator: ", ")) "
                 + "(see its config.yaml); resume with the options it was started with, or start again with --overwrite"
+        case let .invalidSeeds(seeds, firstSeed):
+            return seeds < 1
+                ? "--seeds \(seeds) is not valid: give how many seeds each cell is trained with, 1 or more"
+                : "--seeds \(seeds) from --seed \(firstSeed) counts past the largest seed, \(UInt64.max); give a smaller --seed"
+        case let .seedsWithoutFixedSplit(seeds):
+            return "--seeds \(seeds) needs --test or --val: without them each seed holds out its own validation split of --train, "
+                + "so the seeds' figures would come from different images; give a test folder, or a validation folder"
         }
     }
 }

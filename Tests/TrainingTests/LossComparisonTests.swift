@@ -12,7 +12,8 @@ import Testing
         base.runDir = "ignored"
         let comparison = try LossComparison(
             base: base, networks: [.tiny, .shuffleNetV2], losses: [.crossEntropy, .crossEntropyPlusBST], outputPath: "out")
-        let cell = comparison.configuration(network: .shuffleNetV2, loss: .crossEntropyPlusBST)
+        #expect(comparison.runs.count == 4)
+        let cell = comparison.configuration(comparison.runs[3])
         var expected = base
         expected.model = NetworkKind(rawValue: "shufflenetv2")!
         expected.loss = .crossEntropyPlusBST
@@ -21,6 +22,42 @@ import Testing
         #expect(comparison.split == "validation")
         base.test = "data/test"
         #expect(try LossComparison(base: base, networks: [.tiny], losses: [.crossEntropy], outputPath: "out").split == "test")
+    }
+
+    @Test func severalSeedsTrainEachCellOncePerSeedCountingUpFromTheBaseSeed() throws {
+        var base = TrainingConfiguration()
+        base.train = "data/train"
+        base.test = "data/test"
+        base.seed = 5
+        let comparison = try LossComparison(
+            base: base, networks: [.tiny], losses: [.crossEntropy, .crossEntropyPlusBST], seeds: 3, outputPath: "out")
+        #expect(comparison.runs.map { "\($0.loss.rawValue) \($0.seed)" } == ["ce 5", "ce 6", "ce 7", "ce+bst 5", "ce+bst 6", "ce+bst 7"])
+        let run = comparison.runs[4]
+        #expect(comparison.runDirectory(run) == "out/runs/tiny-ce+bst-seed6")
+        var expected = base
+        expected.model = .tiny
+        expected.loss = .crossEntropyPlusBST
+        expected.seed = 6
+        expected.runDir = "out/runs/tiny-ce+bst-seed6"
+        #expect(comparison.configuration(run) == expected)
+    }
+
+    @Test func seedsBelowOneOrPastTheLargestSeedOrWithoutAFixedSplitAreRefused() throws {
+        var base = TrainingConfiguration()
+        base.train = "data/train"
+        #expect(throws: ComparisonError.invalidSeeds(seeds: 0, firstSeed: 1)) {
+            try LossComparison(base: base, networks: [.tiny], losses: [.crossEntropy], seeds: 0, outputPath: "out")
+        }
+        // Each seed would hold out its own validation split of --train, and report on it.
+        #expect(throws: ComparisonError.seedsWithoutFixedSplit(seeds: 2)) {
+            try LossComparison(base: base, networks: [.tiny], losses: [.crossEntropy], seeds: 2, outputPath: "out")
+        }
+        base.val = "data/val"
+        base.seed = UInt64.max - 1
+        #expect(throws: ComparisonError.invalidSeeds(seeds: 3, firstSeed: UInt64.max - 1)) {
+            try LossComparison(base: base, networks: [.tiny], losses: [.crossEntropy], seeds: 3, outputPath: "out")
+        }
+        #expect(try LossComparison(base: base, networks: [.tiny], losses: [.crossEntropy], seeds: 2, outputPath: "out").runs.last?.seed == UInt64.max)
     }
 
     @Test func anEmptyOrRepeatedGridIsRefused() {
