@@ -220,8 +220,13 @@ struct OptimizationOptions: TrainingOptionGroup {
         "Optimizer: adam (the paper's; --weight-decay is L2), sgd, or adamw (Adam with --weight-decay decoupled: θ ← θ·(1 − lr·decay) each step).",
         default: \.optimizer))
     var optimizer: OptimizerKind?
-    @Option(help: .training("Initial learning rate.", default: \.lr))
+    @Option(help: .training("Initial learning rate (of a global batch of 36 with --lr-scaling linear or sqrt).", default: \.lr))
     var lr: Double?
+    @Option(help: .training("""
+        How the learning rate follows --batch: none, linear (--lr · batch/36, Goyal et al. 2017; pair it with \
+        --warmup-epochs) or sqrt (--lr · √(batch/36), gentler, for Adam), for a global batch that grows with the nodes.
+        """, default: \.lrScaling))
+    var lrScaling: LearningRateScaling?
     @Option(help: .training("Weight decay.", default: \.weightDecay))
     var weightDecay: Double?
     @Option(help: .training("Momentum of --optimizer sgd.", default: \.momentum))
@@ -327,6 +332,7 @@ extension LogFormat: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension AugmentationKind: ExpressibleByArgument {}
 extension LearningRateSchedule: ExpressibleByArgument {}
+extension LearningRateScaling: ExpressibleByArgument {}
 extension EarlyStoppingMetric: ExpressibleByArgument {}
 extension DecisionThreshold: ExpressibleByArgument {}
 extension Recipe: ExpressibleByArgument {}

@@ -55,6 +55,7 @@ extension BatchMode: OptionChoice {}
 extension LogFormat: OptionChoice {}
 extension OptimizerKind: OptionChoice {}
 extension LearningRateSchedule: OptionChoice {}
+extension LearningRateScaling: OptionChoice {}
 extension EarlyStoppingMetric: OptionChoice {}
 extension DecisionThreshold: OptionChoice {}
 extension Recipe: OptionChoice {}

@@ -14,6 +14,8 @@ struct ResolvedSettings {
     let runDirectory: String
     let optimizer: OptimizerKind
     let learningRate: Float
+    /// `--lr` times the `--lr-scaling` factor of the global batch: the initial rate of the schedules.
+    let scaledLearningRate: Double
     let weightDecay: Float
     let momentum: Float
     /// The decay of `--ema`; nil when off.
@@ -27,7 +29,8 @@ struct ResolvedSettings {
             kind: configuration.loss, margin: configuration.margin.map { Float($0) }, lambda: Float(configuration.lambda),
             square: configuration.bstSquare, labelSmoothing: Float(configuration.labelSmoothing))
         optimizer = configuration.optimizer
-        learningRate = Float(configuration.lr)
+        scaledLearningRate = configuration.lr * configuration.lrScaling.factor(batch: configuration.batch)
+        learningRate = Float(scaledLearningRate)
         weightDecay = Float(configuration.weightDecay)
         momentum = Float(configuration.momentum)
         guard configuration.batch >= worldSize else {
@@ -44,7 +47,7 @@ struct ResolvedSettings {
                 name: "--ema", value: "\(configuration.ema)", expected: "a decay in [0, 1), e.g. 0.999; 0 turns the average off")
         }
         averageDecay = configuration.ema > 0 ? Float(configuration.ema) : nil
-        cosineSchedule = try Self.cosineSchedule(configuration)
+        cosineSchedule = try Self.cosineSchedule(configuration, learningRate: scaledLearningRate)
     }
 
     /// Past this an all-reduce bucket is a typing error (and its float count could overflow).
@@ -103,7 +106,7 @@ struct ResolvedSettings {
     }
 
     /// The cosine schedule `configuration` asks for, checked; nil for the plateau schedule.
-    private static func cosineSchedule(_ configuration: TrainingConfiguration) throws -> CosineSchedule? {
+    private static func cosineSchedule(_ configuration: TrainingConfiguration, learningRate: Double) throws -> CosineSchedule? {
         let warmup = configuration.warmupEpochs
         guard configuration.lrSchedule == .cosine else {
             guard warmup == 0 else {
@@ -116,12 +119,12 @@ struct ResolvedSettings {
             throw TrainingError.invalidOption(
                 name: "--warmup-epochs", value: "\(warmup)", expected: "0 to --epochs − 1 (\(configuration.epochs - 1)), leaving epochs to decay over")
         }
-        guard configuration.minLr >= 0, configuration.minLr <= configuration.lr else {
+        guard configuration.minLr >= 0, configuration.minLr <= learningRate else {
             throw TrainingError.invalidOption(
-                name: "--min-lr", value: "\(configuration.minLr)", expected: "between 0 and --lr (\(configuration.lr)): the cosine decays from --lr to it")
+                name: "--min-lr", value: "\(configuration.minLr)", expected: "between 0 and the initial learning rate (\(learningRate)): the cosine decays from it to --min-lr")
         }
         return CosineSchedule(
-            learningRate: configuration.lr, minimumLearningRate: configuration.minLr, epochs: configuration.epochs, warmupEpochs: warmup)
+            learningRate: learningRate, minimumLearningRate: configuration.minLr, epochs: configuration.epochs, warmupEpochs: warmup)
     }
 
     func makeOptimizer(parameterCount: Int) -> any Optimizer {

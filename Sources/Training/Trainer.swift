@@ -127,6 +127,12 @@ public final class Trainer {
         let model = try prepareModel(classes: data.classNames.count)
         let optimizer = settings.makeOptimizer(parameterCount: model.parameterCount)
         let average = directory == nil ? nil : settings.averageDecay.map { ExponentialMovingAverage(decay: $0, startingFrom: model) }
+        if configuration.lrScaling != .none {
+            display?.message(String(
+                format: "learning rate: %g · %@(%d/%d) = %g (--lr-scaling %@)", configuration.lr,
+                configuration.lrScaling == .sqrt ? "√" : "", configuration.batch, LearningRateScaling.referenceBatch,
+                settings.scaledLearningRate, configuration.lrScaling.rawValue))
+        }
         display?.message("model: \(configuration.model.rawValue), \(model.parameterCount) parameters, embedding \(model.embeddingWidth); loss \(settings.loss.kind.rawValue); batch \(configuration.batch) over \(communicator.worldSize) rank(s)")
         var state = freshState(classNames: data.classNames)
         if resume {
@@ -392,7 +398,7 @@ public final class Trainer {
     /// The state of a run that has not trained yet.
     private func freshState(classNames: [String]) -> TrainingState {
         TrainingState(
-            completedEpochs: 0, globalStep: 0, learningRate: settings.cosineSchedule?.learningRate(epoch: 0) ?? configuration.lr,
+            completedEpochs: 0, globalStep: 0, learningRate: settings.cosineSchedule?.learningRate(epoch: 0) ?? settings.scaledLearningRate,
             scheduler: ReduceLROnPlateau(factor: configuration.lrFactor, patience: configuration.lrPatience, minimumLearningRate: configuration.minLr),
             earlyStopping: EarlyStopping(patience: configuration.earlyStoppingPatience, minimumDelta: configuration.earlyStoppingMinDelta),
             optimizer: configuration.optimizer.rawValue, optimizerStepCount: 0, history: [], model: configuration.model.rawValue,

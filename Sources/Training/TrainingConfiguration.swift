@@ -63,6 +63,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     // Optimisation and schedule (paper §3.1)
     public var optimizer: OptimizerKind = .adam
     public var lr: Double = 1e-3
+    public var lrScaling: LearningRateScaling = .none
     public var weightDecay: Double = 0
     public var momentum: Double = 0.9
     public var batch: Int = 36

@@ -17,7 +17,7 @@ import Training
         "--margin", "0.5", "--lambda", "0.5", "--bst-square", "plain",
         "--recipe", "paper", "--label-smoothing", "0.1", "--logit-adjustment", "1",
         "--init-from", "pretrained.safetensors", "--freeze-backbone", "3", "--ema", "0.9", "--lr-schedule", "plateau", "--warmup-epochs", "2",
-        "--optimizer", "sgd", "--lr", "0.01", "--weight-decay", "1e-4", "--momentum", "0.8", "--batch", "24",
+        "--optimizer", "sgd", "--lr", "0.01", "--lr-scaling", "sqrt", "--weight-decay", "1e-4", "--momentum", "0.8", "--batch", "24",
         "--epochs", "5", "--iterations-per-epoch", "7", "--lr-factor", "0.5", "--lr-patience", "3", "--min-lr", "1e-6",
         "--early-stopping-patience", "4", "--early-stopping-min-delta", "0.01", "--early-stopping-metric", "auc",
         "--decision-threshold", "argmax", "--no-tta", "--no-bn-warmup", "--calibrate",

@@ -118,6 +118,7 @@ import Training
             freeze-backbone: 0
             optimizer: adam
             lr: 1e-3
+            lr-scaling: none
             weight-decay: 0e+0
             momentum: 9e-1
             batch: 36
@@ -156,7 +157,7 @@ import Training
         #expect(TrainingConfiguration.optionName("earlyStoppingMinDelta") == "early-stopping-min-delta")
         #expect(TrainingConfiguration.optionName("bucketMB") == "bucket-mb")
         #expect(TrainingConfiguration.optionName("URLSession") == "url-session")
-        #expect(TrainingConfiguration.optionNames.count == 50)
+        #expect(TrainingConfiguration.optionNames.count == 51)
         #expect(Set(TrainingConfiguration.optionNames).count == TrainingConfiguration.optionNames.count)
     }
 
