@@ -78,7 +78,7 @@ PY
 mkdir -p "$work/mixed"
 echo "not an image" >"$work/mixed/notes.jpg"
 good=$(find "$work/data/test" -name '*.jpg' | head -1)
-expect_error "notes.jpg is neither a JPEG nor a PNG" "$bstrain" predict --weights "$weights" "$good" "$work/mixed/notes.jpg" "$work/absent.jpg"
+expect_error "notes.jpg is not a JPEG, PNG or DICOM file" "$bstrain" predict --weights "$weights" "$good" "$work/mixed/notes.jpg" "$work/absent.jpg"
 [[ $(wc -l <"$work/stdout") == 2 ]] || fail "predict did not go on past the bad files: $(cat "$work/stdout")"
 grep -qF "absent.jpg: no such file or folder" "$work/stderr" || fail "predict did not name the missing file"
 "$bstrain" predict --weights "$weights" --skip-bad "$good" "$work/mixed/notes.jpg" >/dev/null 2>&1 ||
