@@ -31,8 +31,8 @@ extension OnnxGraphBuilder {
         _ node: OnnxNodeContext, outputChannels: Int, kernelHeight: Int, kernelWidth: Int, inputsPerGroup: Int,
         stride: Int, padding: Int, groups: Int, hasBias: Bool
     ) -> String {
-        let weight = NCHWWeights.fromOHWI(
-            node.parameter("weight"), outputs: outputChannels, height: kernelHeight, width: kernelWidth, inputs: inputsPerGroup)
+        let weight = ConvolutionWeightLayout.oihw(
+            fromOHWI: node.parameter("weight"), outputs: outputChannels, height: kernelHeight, width: kernelWidth, inputs: inputsPerGroup)
         var inputs = [
             node.inputs[0],
             floatInitializer(node.parameterName("weight"), dims: [outputChannels, inputsPerGroup, kernelHeight, kernelWidth], values: weight),

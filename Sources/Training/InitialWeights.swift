@@ -77,23 +77,9 @@ struct InitialWeights {
         let values = try file.floats(name)
         let shape = file.tensors[name]!.shape
         guard layout == .pytorch, shape.count == 4 else { return (values, shape) }
-        return (channelsLast(values, shape: shape), [shape[0], shape[2], shape[3], shape[1]])
-    }
-
-    /// [out, in, kh, kw] → [out, kh, kw, in].
-    static func channelsLast(_ values: [Float], shape: [Int]) -> [Float] {
         let (outputs, inputs, height, width) = (shape[0], shape[1], shape[2], shape[3])
-        var result = [Float](repeating: 0, count: values.count)
-        for o in 0..<outputs {
-            for i in 0..<inputs {
-                for y in 0..<height {
-                    for x in 0..<width {
-                        result[((o * height + y) * width + x) * inputs + i] = values[((o * inputs + i) * height + y) * width + x]
-                    }
-                }
-            }
-        }
-        return result
+        return (ConvolutionWeightLayout.ohwi(fromOIHW: values, outputs: outputs, inputs: inputs, height: height, width: width),
+                [outputs, height, width, inputs])
     }
 
     /// Whether `shape` is a 3-channel convolution weight that `target`'s 1 channel can take.

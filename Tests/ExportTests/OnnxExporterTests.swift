@@ -53,7 +53,7 @@ import Testing
         let entry = try #require(graph.parameters.first { $0.name == "features.0.0.weight" })
         let engine = Self.distinctValues(graph)(entry)
         let exported = Self.floats(try #require(initializers[entry.name]))
-        #expect(exported == NCHWWeights.fromOHWI(engine, outputs: 16, height: 3, width: 3, inputs: 3))
+        #expect(exported == ConvolutionWeightLayout.oihw(fromOHWI: engine, outputs: 16, height: 3, width: 3, inputs: 3))
         #expect(exported != engine)
     }
 

@@ -25,25 +25,24 @@ import Testing
             let values = Array(model.executor.view(of: entry))
             guard entry.shape.count == 4 else { tensors.append((entry.name, entry.shape, values)); continue }
             let (outputs, height, width, inputs) = (entry.shape[0], entry.shape[1], entry.shape[2], entry.shape[3])
-            var nchw = [Float](repeating: 0, count: values.count)
-            for o in 0..<outputs { for y in 0..<height { for x in 0..<width { for i in 0..<inputs {
-                nchw[((o * inputs + i) * height + y) * width + x] = values[((o * height + y) * width + x) * inputs + i]
-            } } } }
-            tensors.append((entry.name, [outputs, inputs, height, width], nchw))
+            tensors.append((entry.name, [outputs, inputs, height, width],
+                            ConvolutionWeightLayout.oihw(fromOHWI: values, outputs: outputs, height: height, width: width, inputs: inputs)))
         }
         for (name, shape) in extra { tensors.append((name, shape, [Float](repeating: 0, count: shape.reduce(1, *)))) }
-        let buffers = tensors.map { tensor in (tensor.name, tensor.shape, UnsafeMutableBufferPointer<Float>.allocate(capacity: tensor.values.count)) }
-        defer { for buffer in buffers { buffer.2.deallocate() } }
-        for (buffer, tensor) in zip(buffers, tensors) { _ = buffer.2.initialize(fromContentsOf: tensor.values) }
-        let data = SafetensorsFile.encode(buffers.map { (name: $0.0, shape: $0.1, values: UnsafeBufferPointer($0.2)) }, metadata: ["format": "pt"])
         let path = NSTemporaryDirectory() + "bstrain-init-\(UUID().uuidString).safetensors"
-        try data.write(to: URL(fileURLWithPath: path))
+        try Self.encode(tensors[...], metadata: ["format": "pt"]).write(to: URL(fileURLWithPath: path))
         return path
     }
 
-    @Test func channelsLastMovesTheInputAxisLast() {
-        // [out 1, in 2, kh 1, kw 2]: w[0, i, 0, x] = 10·i + x.
-        #expect(InitialWeights.channelsLast([0, 1, 10, 11], shape: [1, 2, 1, 2]) == [0, 10, 1, 11])
+    /// `SafetensorsFile.encode` of arrays, which it takes as buffers.
+    static func encode(
+        _ tensors: ArraySlice<(name: String, shape: [Int], values: [Float])>, metadata: [String: String],
+        encoded: [(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)] = []
+    ) -> Data {
+        guard let first = tensors.first else { return SafetensorsFile.encode(encoded, metadata: metadata) }
+        return first.values.withUnsafeBufferPointer { values in
+            encode(tensors.dropFirst(), metadata: metadata, encoded: encoded + [(first.name, first.shape, values)])
+        }
     }
 
     @Test func aPyTorchStateDictLoadsTheSameWeightsAsTheModelItWasSavedFrom() throws {
