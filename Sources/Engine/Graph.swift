@@ -9,6 +9,10 @@ public struct GraphNode {
     public let shape: TensorShape
     /// Scope of the node's parameters, e.g. "features.3.block.1.0".
     public let name: String
+
+    /// The graph-wide name of the parameter `spec` names ("weight", "running_mean"), as weights
+    /// files and exported models have it: "<scope>.<spec>", or the spec alone at the top level.
+    public func parameterName(_ spec: String) -> String { name.isEmpty ? spec : "\(name).\(spec)" }
 }
 
 /// A network wired once for a given input shape: nodes in execution order, the embedding and
@@ -149,7 +153,7 @@ public final class GraphBuilder {
             parameterOffsets.append(trainable)
             stateOffsets.append(state)
             for spec in node.operation?.parameterSpecs ?? [] {
-                let name = node.name.isEmpty ? spec.name : "\(node.name).\(spec.name)"
+                let name = node.parameterName(spec.name)
                 let offset = spec.trainable ? trainable : state
                 entries.append(ParameterEntry(name: name, shape: spec.shape, trainable: spec.trainable, offset: offset))
                 if spec.trainable { trainable += spec.elementCount } else { state += spec.elementCount }

@@ -20,11 +20,11 @@ public struct OnnxExporter {
     public static let probabilitiesName = "probabilities"
     public static let embeddingName = "embedding"
 
-    public let graph: Graph
+    let graph: Graph
     /// The values of a parameter, in the engine's layout (a weights file's tensors).
-    public let parameterValues: (ParameterEntry) -> [Float]
+    let parameterValues: (ParameterEntry) -> [Float]
 
-    public init(graph: Graph, parameterValues: @escaping (ParameterEntry) -> [Float]) {
+    init(graph: Graph, parameterValues: @escaping (ParameterEntry) -> [Float]) {
         self.graph = graph
         self.parameterValues = parameterValues
     }
@@ -107,7 +107,7 @@ public struct OnnxExporter {
         for (index, node) in graph.nodes.enumerated().dropFirst() {
             let context = OnnxNodeContext(
                 name: node.name.isEmpty ? "node\(index)" : node.name, inputs: node.inputs.map { tensors[$0.index] },
-                parameter: { spec in parameterValues(entries[node.name.isEmpty ? spec : "\(node.name).\(spec)"]!) })
+                parameterName: node.parameterName, parameter: { spec in parameterValues(entries[node.parameterName(spec)]!) })
             tensors.append(try builder.add(node.operation!, context))
         }
         let flatten = [Onnx_AttributeProto.integer("axis", 1)]

@@ -1,5 +1,9 @@
 import Foundation
 
+#if _endian(big)
+#error("ONNX raw_data is little-endian; the exporter copies floats as they lie in memory")
+#endif
+
 /// Accumulates an ONNX graph: nodes in execution order, initializers (the weights and the small
 /// constants some operators take as inputs), and tensor names that never collide.
 final class OnnxGraphBuilder {
@@ -46,12 +50,8 @@ final class OnnxGraphBuilder {
         tensor.name = uniqueName(name)
         tensor.dims = dims.map(Int64.init)
         tensor.dataType = Int32(Onnx_TensorProto.DataType.float.rawValue)
-        // raw_data is little-endian, as the ONNX schema requires.
-        var bytes = Data(capacity: values.count * MemoryLayout<Float>.size)
-        for value in values {
-            withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-        }
-        tensor.rawData = bytes
+        // raw_data is little-endian, as the ONNX schema requires: the floats as they lie in memory.
+        tensor.rawData = values.withUnsafeBufferPointer { Data(buffer: $0) }
         graph.initializer.append(tensor)
         return tensor.name
     }

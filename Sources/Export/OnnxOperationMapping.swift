@@ -3,15 +3,16 @@ import Engine
 /// What an operation's mapping needs of its graph node: the tensors it reads, its parameters'
 /// values and names, and a name for the ONNX nodes it adds.
 struct OnnxNodeContext {
-    /// The node's parameter scope (e.g. "features.0.1"), also the name of the ONNX nodes it becomes.
+    /// The name of the ONNX nodes it becomes: the node's parameter scope (e.g. "features.0.1"),
+    /// or one made from its index for a node without a scope.
     let name: String
     /// The ONNX tensors (NCHW) holding the node's inputs, in the order the operation was wired.
     let inputs: [String]
+    /// The graph-wide name of a parameter a spec names, as the weights file has it
+    /// (`GraphNode.parameterName`): the initializer's name.
+    let parameterName: (_ spec: String) -> String
     /// The values of the parameter a spec names ("weight", "running_mean"), in the engine's layout.
     let parameter: (_ spec: String) -> [Float]
-
-    /// The graph-wide name of a parameter, as the weights file has it: the initializer's name.
-    func parameterName(_ spec: String) -> String { name.isEmpty ? spec : "\(name).\(spec)" }
 }
 
 extension OnnxGraphBuilder {
