@@ -55,18 +55,16 @@ struct ExplainCommand: ParsableCommand {
         guard !files.paths.isEmpty else { throw PredictError.noImages(paths: paths) }
 
         let folder = files.folder
-        let inference = try trained.infer(folder, threads: options.threadCount, maximumPixels: options.maxImagePixels)
-        for failure in inference.failures { report("\(failure.error)") }
-        failed += inference.failures.count
-        guard !inference.images.isEmpty else {
+        let (decoded, failures) = try trained.decodeEach(folder, threads: options.threadCount, maximumPixels: options.maxImagePixels)
+        for failure in failures { report("\(failure.error)") }
+        failed += failures.count
+        guard let cache = decoded else {
             report("none of the \(failed) file(s) could be decoded (listed above)")
             throw ExitCode.failure
         }
-        let decoded = ImageFolder(
-            root: folder.root, classNames: folder.classNames, images: inference.images.map { LabeledImage(path: $0.path, label: 0) })
-        let cache = try trained.decode(decoded, threads: options.threadCount, maximumPixels: options.maxImagePixels)
+        let probabilities = try trained.evaluate(cache, threads: options.threadCount).probabilities
         let classCount = classNames.count
-        let predicted = trained.metadata.decisionRule.predictedClasses(inference.probabilities, classCount: classCount)
+        let predicted = trained.metadata.decisionRule.predictedClasses(probabilities, classCount: classCount)
         let explained = fixedClass.map { index in predicted.map { _ in index } } ?? predicted
         let maps = try GradCAM(model: trained.model).maps(cache, classes: explained, threads: options.threadCount)
 
@@ -83,9 +81,9 @@ struct ExplainCommand: ParsableCommand {
             let overlay = HeatmapOverlay.image(cache.image(at: index), map: map)
             try AtomicFile.write(JPEG.encode(overlay, quality: 92), to: (out as NSString).appendingPathComponent(overlayName))
             let peak = GradCAM.peak(of: map, size: cache.imageSize)
-            let probabilities = inference.probabilities[index * classCount..<(index + 1) * classCount].map { "\($0)" }
+            let imageProbabilities = probabilities[index * classCount..<(index + 1) * classCount].map { "\($0)" }
             csv += CSV.line(
-                [path, overlayName, classNames[explained[index]], classNames[predicted[index]], "\(peak.x)", "\(peak.y)"] + probabilities)
+                [path, overlayName, classNames[explained[index]], classNames[predicted[index]], "\(peak.x)", "\(peak.y)"] + imageProbabilities)
         }
         let csvPath = (out as NSString).appendingPathComponent("explanations.csv")
         try AtomicFile.write(csv, to: csvPath)

@@ -32,8 +32,25 @@ extension TrainedModel {
     /// fail to decode are listed in `failures` rather than thrown, so one bad file does not
     /// cost the others' results. Files declaring more than `maximumPixels` pixels are such failures.
     public func infer(_ folder: ImageFolder, threads: Int, maximumPixels: Int = JPEG.defaultMaximumPixels) throws -> Inference {
-        // One pseudo-class: the folder's labels may not index the model's outputs, and the
-        // cross-entropy the evaluator computes on the way means nothing here.
+        let (cache, failures) = try decodeEach(folder, threads: threads, maximumPixels: maximumPixels)
+        guard let cache else {
+            return Inference(images: [], probabilities: [], embeddings: [], embeddingWidth: model.embeddingWidth, failures: failures)
+        }
+        let evaluation = try evaluate(cache, threads: threads)
+        let labels = Dictionary(folder.images.map { ($0.path, $0.label) }, uniquingKeysWith: { first, _ in first })
+        return Inference(
+            images: cache.folder.images.map { LabeledImage(path: $0.path, label: labels[$0.path]!) },
+            probabilities: evaluation.probabilities, embeddings: evaluation.embeddings,
+            embeddingWidth: model.embeddingWidth, failures: failures)
+    }
+
+    /// The images of `folder` that decode, as training decodes them, under one pseudo-class (the
+    /// folder's labels may not index the model's outputs, and the cross-entropy the evaluator
+    /// computes on the way means nothing here), in the folder's order; nil when none does. The
+    /// others are listed in `failures`, in the folder's order, with why.
+    public func decodeEach(
+        _ folder: ImageFolder, threads: Int, maximumPixels: Int = JPEG.defaultMaximumPixels
+    ) throws -> (cache: ImageCache?, failures: [(path: String, error: DatasetError)]) {
         let unlabeled = ImageFolder(root: folder.root, classNames: ["unlabeled"], images: folder.images.map { LabeledImage(path: $0.path, label: 0) })
         var cache: ImageCache
         var failures: [(path: String, error: DatasetError)] = []
@@ -54,18 +71,11 @@ extension TrainedModel {
                     failures.append((unlabeled.url(of: image).path, error))
                 }
             }
-            guard !decodable.isEmpty else {
-                return Inference(images: [], probabilities: [], embeddings: [], embeddingWidth: model.embeddingWidth, failures: failures)
-            }
+            guard !decodable.isEmpty else { return (nil, failures) }
             cache = try decode(
                 ImageFolder(root: unlabeled.root, classNames: unlabeled.classNames, images: decodable), threads: 1, skipBad: true,
                 maximumPixels: maximumPixels)
         }
-        let evaluation = try evaluate(cache, threads: threads)
-        let labels = Dictionary(folder.images.map { ($0.path, $0.label) }, uniquingKeysWith: { first, _ in first })
-        return Inference(
-            images: cache.folder.images.map { LabeledImage(path: $0.path, label: labels[$0.path]!) },
-            probabilities: evaluation.probabilities, embeddings: evaluation.embeddings,
-            embeddingWidth: model.embeddingWidth, failures: failures + cache.skipped.map { ($0.path, $0.error) })
+        return (cache, failures + cache.skipped.map { ($0.path, $0.error) })
     }
 }

@@ -222,8 +222,11 @@ public struct LossComparison {
             throw ComparisonError.unreadableMetrics(path: path, reason: error.localizedDescription)
         }
         let columns = seeds > 1 ? 3 : 2
-        return Set(rows.dropFirst().filter { $0.count >= columns }.map {
-            "\($0[0])-\($0[1])" + (seeds > 1 ? "-seed\($0[2])" : "")
+        return Set(rows.dropFirst().compactMap { row -> String? in
+            guard row.count >= columns, let network = NetworkKind(rawValue: row[0]), let loss = LossKind(rawValue: row[1]),
+                  let seed = seeds > 1 ? UInt64(row[2]) : base.seed
+            else { return nil }
+            return runName(SeededRun(network: network, loss: loss, seed: seed))
         })
     }
 
