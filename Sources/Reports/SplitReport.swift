@@ -44,7 +44,17 @@ public struct SplitReport {
     /// sample's (sklearn's `roc_curve(y_onehot.ravel(), p.ravel())`). Its AUC is then not the
     /// reported macro AUC, which averages curves rather than pooling pairs; the label says so.
     public var summaryCurve: (label: String, curve: ROCCurve)? {
-        if classNames.count == 2 { return curves[1].map { ("\(classNames[1]) vs \(classNames[0])", $0) } }
+        // The report's own curves were formed from the same evaluation in init, so this cannot throw.
+        (try? Self.summaryCurve(of: evaluation, classNames: classNames)) ?? nil
+    }
+
+    /// `summaryCurve` of `evaluation` alone, without the metrics, intervals and calibration a
+    /// report computes (`compare` draws one curve per run and needs nothing else).
+    public static func summaryCurve(of evaluation: Evaluation, classNames: [String]) throws(MetricsError) -> (label: String, curve: ROCCurve)? {
+        if classNames.count == 2 {
+            let curves = try ROCCurve.oneVsRest(probabilities: evaluation.probabilities, labels: evaluation.labels, classCount: 2)
+            return curves[1].map { ("\(classNames[1]) vs \(classNames[0])", $0) }
+        }
         let pairs = evaluation.labels.flatMap { label in classNames.indices.map { $0 == label } }
         return ROCCurve(scores: evaluation.probabilities, isPositive: pairs).map { ("micro-average over classes", $0) }
     }

@@ -175,9 +175,8 @@ public struct LossComparison {
         let trained = try TrainedModel(weightsPath: RunDirectory.Layout(path: directory).bestWeightsPath, batchCapacity: max(2, base.batch))
         let reported = try summary.reported ?? decodeReportedSplit(for: trained)
         summary.reported = reported
-        let report = try SplitReport(
-            split: split, evaluation: try trained.evaluate(reported, threads: threads), classNames: trained.metadata.classNames)
-        if let curve = report.summaryCurve {
+        if let curve = try SplitReport.summaryCurve(
+            of: try trained.evaluate(reported, threads: threads), classNames: trained.metadata.classNames) {
             let label = seeds > 1 ? "\(run.loss.rawValue), seed \(run.seed)" : run.loss.rawValue
             summary.curves[run.network, default: []].append((label: label, curve: curve.curve))
             summary.curveKinds[run.network] = curve.label
